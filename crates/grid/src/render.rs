@@ -1,0 +1,214 @@
+//! Text drawings of grids, so that a user sees what a reader saw.
+
+use std::fmt::Write;
+
+use crate::{Block, Document, Grid, Location};
+
+/// Widest a column is drawn, in terminal columns.
+const MAX_COLUMN_WIDTH: usize = 24;
+
+/// Terminal width of a character: CJK and full-width forms take two columns.
+fn char_width(c: char) -> usize {
+    match c as u32 {
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD => 2,
+        0x2610 | 0x2611 => 2,
+        _ => 1,
+    }
+}
+
+fn text_width(text: &str) -> usize {
+    text.chars().map(char_width).sum()
+}
+
+/// Cuts `text` to at most `width` columns, marking the cut with `…`.
+fn fit(text: &str, width: usize) -> String {
+    if text_width(text) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = char_width(c);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+fn pad(text: &str, width: usize) -> String {
+    let mut out = text.to_string();
+    for _ in text_width(text)..width {
+        out.push(' ');
+    }
+    out
+}
+
+/// What a slot shows: the origin's first line with its span, or a mark pointing to the origin.
+fn slot_label(grid: &Grid, row: usize, col: usize) -> String {
+    match grid.slot(row, col) {
+        None => "·".to_string(),
+        Some(slot) if slot.is_origin => {
+            let first = slot.cell.text.lines().next().unwrap_or("").trim();
+            let more = if slot.cell.text.contains('\n') { "⏎" } else { "" };
+            let span = if slot.cell.row_span > 1 || slot.cell.col_span > 1 {
+                format!(" [{}×{}]", slot.cell.row_span, slot.cell.col_span)
+            } else {
+                String::new()
+            };
+            let text = if first.is_empty() && more.is_empty() { "∅" } else { first };
+            format!("{}{more}{span}", fit(text, MAX_COLUMN_WIDTH - 8))
+        }
+        Some(slot) if slot.cell.col == col => "↑".to_string(),
+        Some(_) => "←".to_string(),
+    }
+}
+
+fn describe(location: &Location) -> String {
+    let mut parts = Vec::new();
+    if let Some(sheet) = &location.sheet {
+        parts.push(format!("sheet {sheet}"));
+    }
+    match (location.page, location.page_end) {
+        (Some(first), Some(last)) if last != first => parts.push(format!("pages {first}–{last}")),
+        (Some(first), _) => parts.push(format!("page {first}")),
+        _ => {}
+    }
+    match (location.line, location.line_end) {
+        (Some(first), Some(last)) if last != first => parts.push(format!("lines {first}–{last}")),
+        (Some(first), _) => parts.push(format!("line {first}")),
+        _ => {}
+    }
+    parts.join(", ")
+}
+
+pub(crate) fn render(grid: &Grid) -> String {
+    let mut out = String::new();
+    let place = describe(&grid.location);
+    let _ = writeln!(
+        out,
+        "{} rows × {} columns{}{}",
+        grid.rows(),
+        grid.cols(),
+        if place.is_empty() { "" } else { ", " },
+        place
+    );
+    let labels: Vec<Vec<String>> = (0..grid.rows())
+        .map(|row| (0..grid.cols()).map(|col| slot_label(grid, row, col)).collect())
+        .collect();
+    let widths: Vec<usize> = (0..grid.cols())
+        .map(|col| {
+            labels
+                .iter()
+                .map(|row| text_width(&row[col]))
+                .chain([text_width(&format!("c{col}"))])
+                .max()
+                .unwrap_or(1)
+        })
+        .collect();
+    let row_label_width = format!("r{}", grid.rows().saturating_sub(1)).len();
+    let _ = write!(out, "{} ", pad("", row_label_width));
+    for (col, width) in widths.iter().enumerate() {
+        let _ = write!(out, "│ {} ", pad(&format!("c{col}"), *width));
+    }
+    out.push('\n');
+    for (row, labels) in labels.iter().enumerate() {
+        let _ = write!(out, "{} ", pad(&format!("r{row}"), row_label_width));
+        for (label, width) in labels.iter().zip(&widths) {
+            let _ = write!(out, "│ {} ", pad(label, *width));
+        }
+        out.push('\n');
+    }
+    let merged: Vec<_> = grid
+        .cells()
+        .iter()
+        .filter(|cell| cell.row_span > 1 || cell.col_span > 1)
+        .collect();
+    if !merged.is_empty() {
+        out.push_str("merged cells:\n");
+        for cell in merged {
+            let first = cell.text.lines().next().unwrap_or("").trim();
+            let _ = writeln!(
+                out,
+                "  r{}c{} {} → rows {}–{}, columns {}–{}",
+                cell.row,
+                cell.col,
+                fit(if first.is_empty() { "∅" } else { first }, 40),
+                cell.row,
+                cell.last_row(),
+                cell.col,
+                cell.last_col()
+            );
+        }
+    }
+    out
+}
+
+pub(crate) fn render_document(document: &Document) -> String {
+    let mut out = String::new();
+    let mut table_number = 0;
+    for block in &document.blocks {
+        match block {
+            Block::Paragraph(paragraph) => {
+                let text = paragraph.text.replace('\n', " ⏎ ");
+                let _ = writeln!(out, "¶ {}", fit(&text, 120));
+            }
+            Block::Table(grid) => {
+                table_number += 1;
+                let _ = write!(out, "\ntable {table_number}: {}\n", render(grid));
+            }
+        }
+    }
+    if !document.diagnostics.is_empty() {
+        out.push_str("\nreader notes:\n");
+        for diagnostic in &document.diagnostics {
+            let _ = writeln!(out, "  {}: {}", diagnostic.code, diagnostic.message);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Cell, GridBuilder, Location};
+
+    #[test]
+    fn drawing_shows_spans_and_continuations() {
+        let mut builder = GridBuilder::new();
+        builder.push(Cell::new(0, 0, "一级指标"));
+        builder.push(Cell::new(0, 1, "二级指标"));
+        builder.push(Cell::new(1, 0, "产出指标").with_span(2, 1));
+        builder.push(Cell::new(1, 1, "数量指标"));
+        builder.push(Cell::new(2, 1, "质量指标"));
+        builder.push(Cell::new(3, 0, "满意度指标").with_span(1, 2));
+        let (grid, _) = builder.build(Location::default());
+        let drawing = grid.render();
+        let lines: Vec<&str> = drawing.lines().collect();
+        assert_eq!(lines[0], "4 rows × 2 columns");
+        assert!(lines[3].starts_with("r1"), "{drawing}");
+        assert!(lines[3].contains("产出指标 [2×1]"), "{drawing}");
+        assert!(lines[4].contains('↑'), "{drawing}");
+        assert!(lines[5].contains('←'), "{drawing}");
+        assert!(drawing.contains("r1c0 产出指标 → rows 1–2, columns 0–0"), "{drawing}");
+    }
+
+    #[test]
+    fn long_text_is_cut_to_the_column_width() {
+        assert_eq!(super::fit("一二三四五", 6), "一二…");
+        assert_eq!(super::fit("abc", 6), "abc");
+    }
+}

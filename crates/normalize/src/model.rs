@@ -1,0 +1,171 @@
+//! The tables the normaliser produces: plain Rust, no serialisation (only the output crate
+//! knows JSON). Field meanings follow SPEC.md.
+
+use jixiao_grid::{Diagnostic, Location};
+
+use crate::value::Parsed;
+
+/// Everything found in one document.
+#[derive(Debug, Clone, Default)]
+pub struct Extraction {
+    /// The document's heading, when it has one.
+    pub title: Option<String>,
+    /// Every performance target table, in document order.
+    pub tables: Vec<Table>,
+    /// Repairs and doubts that belong to no single table.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// 项目支出 (project) or 部门整体支出 (department).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TableKind {
+    #[default]
+    Project,
+    Department,
+}
+
+/// One performance target table.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub kind: TableKind,
+    /// The caption above the table, e.g. `1、办公场所租赁费绩效目标表`.
+    pub title: Option<String>,
+    pub project: Project,
+    pub budget: Option<Budget>,
+    pub spending_plan: Vec<SpendingItem>,
+    pub goals: Goals,
+    /// 年度主要任务 of a department table.
+    pub tasks: Vec<Task>,
+    pub indicators: Vec<Indicator>,
+    pub warnings: Vec<Diagnostic>,
+    pub location: Location,
+}
+
+/// The fields that name a project (or a department).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Project {
+    /// 项目名称 (or 部门（单位）名称 for a department table).
+    pub name: Option<String>,
+    /// 项目编码.
+    pub code: Option<String>,
+    /// 主管部门.
+    pub department: Option<String>,
+    /// 预算单位, or 实施单位 when the table has no 预算单位.
+    pub unit: Option<String>,
+    /// 实施单位 / 实施单位及责任人, when the table names it apart from the budget unit.
+    pub implementer: Option<String>,
+    /// 项目负责人 / 联系电话.
+    pub manager: Option<String>,
+    /// 项目类型, as text (or the checked labels joined, see `checkboxes`).
+    pub category: Option<String>,
+    /// 项目级次.
+    pub level: Option<String>,
+    /// 开始时间 / 完成时间 / 项目起止年限.
+    pub start: Option<String>,
+    pub end: Option<String>,
+    /// Checkbox fields: the label (项目属性, 项目期限, 立项依据, 项目类型…) and its checked boxes.
+    pub checkboxes: Vec<CheckboxField>,
+    /// Other labelled fields above the indicators, as written (立项必要性, 项目实施内容…).
+    pub fields: Vec<(String, String)>,
+}
+
+/// A field made of checkboxes, e.g. 项目属性 ☐新增项目 ☑延续项目.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckboxField {
+    pub label: String,
+    pub checked: Vec<String>,
+    pub unchecked: Vec<String>,
+}
+
+/// Budget figures as numbers in `unit` (万元 unless the table says otherwise).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Budget {
+    pub unit: String,
+    /// 预算数 / 资金总额 / 年度资金总额.
+    pub total: Option<f64>,
+    /// 财政资金 / 财政拨款.
+    pub fiscal: Option<f64>,
+    /// 其他资金.
+    pub other: Option<f64>,
+    /// 中长期资金总额, when the table gives it.
+    pub long_term_total: Option<f64>,
+    /// 项目资金来源: each labelled source with its amount as written.
+    pub sources: Vec<SpendingItem>,
+}
+
+/// One labelled amount as written, e.g. a 资金支出计划 column: `3月底` → `25%`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SpendingItem {
+    pub label: String,
+    pub raw: String,
+}
+
+/// 绩效目标 / 年度目标 / 中长期目标.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Goals {
+    /// The overall goal text, one entry per numbered item or paragraph.
+    pub overall: Vec<String>,
+    pub annual: Option<String>,
+    pub long_term: Option<String>,
+}
+
+/// One 年度主要任务 row of a department table.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Task {
+    pub name: String,
+    pub content: Option<String>,
+    pub total: Option<f64>,
+    pub fiscal: Option<f64>,
+    pub other: Option<f64>,
+}
+
+/// Which period a value column speaks of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Annual,
+    HalfYear,
+    LongTerm,
+}
+
+impl Period {
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Annual => "annual",
+            Period::HalfYear => "half_year",
+            Period::LongTerm => "long_term",
+        }
+    }
+}
+
+/// One value cell of an indicator row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value {
+    /// The value column's header, NFKC-normalised, whitespace removed: `指标值`, `全年(程)指标值`.
+    pub label: String,
+    pub period: Option<Period>,
+    /// The cell text as written (trimmed; lines wrapped inside one cell joined).
+    pub raw: String,
+    /// The value read by the grammar; `None` when the cell is empty.
+    pub parsed: Option<Parsed>,
+}
+
+/// One 三级指标 row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    /// Canonical 一级指标.
+    pub level1: String,
+    /// Canonical 二级指标.
+    pub level2: String,
+    /// 三级指标 text.
+    pub level3: String,
+    /// 绩效指标描述 / 指标内容.
+    pub description: Option<String>,
+    /// 指标值确定依据.
+    pub basis: Option<String>,
+    pub values: Vec<Value>,
+    /// The 一级 text as written, when it differs from `level1`.
+    pub level1_raw: Option<String>,
+    /// The 二级 text as written, when it differs from `level2`.
+    pub level2_raw: Option<String>,
+    pub location: Location,
+}

@@ -1,0 +1,228 @@
+//! The indicator vocabulary of SPEC.md: canonical 一级 and 二级 names, their variants, and
+//! which 一级 may hold which 二级.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A canonical 一级指标 name with the variants that mean it.
+struct Level1 {
+    name: &'static str,
+    variants: &'static [&'static str],
+}
+
+/// A canonical 二级指标 name, its variants, and the 一级 names that may hold it (preferred
+/// parent first).
+struct Level2 {
+    name: &'static str,
+    variants: &'static [&'static str],
+    parents: &'static [&'static str],
+}
+
+const LEVEL1: &[Level1] = &[
+    Level1 {
+        name: "产出指标",
+        variants: &["产出"],
+    },
+    Level1 {
+        name: "效益指标",
+        variants: &["效益"],
+    },
+    Level1 {
+        name: "满意度指标",
+        variants: &["满意度"],
+    },
+    Level1 {
+        name: "成本指标",
+        variants: &["成本"],
+    },
+    Level1 {
+        name: "完成指标",
+        variants: &[],
+    },
+    Level1 {
+        name: "决策",
+        variants: &["决策指标"],
+    },
+    Level1 {
+        name: "过程",
+        variants: &["过程指标"],
+    },
+];
+
+const OUTPUT_LIKE: &[&str] = &["产出指标", "完成指标"];
+const COST_PARENTS: &[&str] = &["产出指标", "成本指标", "完成指标"];
+const BENEFIT: &[&str] = &["效益指标"];
+const SATISFACTION: &[&str] = &["满意度指标"];
+const COST: &[&str] = &["成本指标"];
+
+const LEVEL2: &[Level2] = &[
+    Level2 {
+        name: "数量指标",
+        variants: &[],
+        parents: OUTPUT_LIKE,
+    },
+    Level2 {
+        name: "质量指标",
+        variants: &[],
+        parents: OUTPUT_LIKE,
+    },
+    Level2 {
+        name: "时效指标",
+        variants: &["进度指标"],
+        parents: OUTPUT_LIKE,
+    },
+    Level2 {
+        name: "成本指标",
+        variants: &[],
+        parents: COST_PARENTS,
+    },
+    Level2 {
+        name: "经济效益指标",
+        variants: &["经济效益"],
+        parents: BENEFIT,
+    },
+    Level2 {
+        name: "社会效益指标",
+        variants: &["社会效益"],
+        parents: BENEFIT,
+    },
+    Level2 {
+        name: "生态效益指标",
+        variants: &["生态效益", "环境效益指标", "环境效益"],
+        parents: BENEFIT,
+    },
+    Level2 {
+        name: "可持续影响指标",
+        variants: &["可持续影响"],
+        parents: BENEFIT,
+    },
+    Level2 {
+        name: "服务对象满意度指标",
+        variants: &[
+            "服务对象满意度",
+            "社会公众或服务对象满意度指标",
+            "社会公众或服务对象满意度",
+        ],
+        parents: SATISFACTION,
+    },
+    Level2 {
+        name: "经济成本指标",
+        variants: &["经济成本"],
+        parents: COST,
+    },
+    Level2 {
+        name: "社会成本指标",
+        variants: &["社会成本"],
+        parents: COST,
+    },
+    Level2 {
+        name: "生态环境成本指标",
+        variants: &["生态环境成本"],
+        parents: COST,
+    },
+    Level2 {
+        name: "项目立项",
+        variants: &[],
+        parents: &["决策"],
+    },
+    Level2 {
+        name: "绩效目标",
+        variants: &[],
+        parents: &["决策"],
+    },
+    Level2 {
+        name: "资金投入",
+        variants: &[],
+        parents: &["决策"],
+    },
+    Level2 {
+        name: "资金管理",
+        variants: &[],
+        parents: &["过程"],
+    },
+    Level2 {
+        name: "组织实施",
+        variants: &[],
+        parents: &["过程"],
+    },
+];
+
+/// The form names are compared in: NFKC, whitespace removed, a trailing weight such as
+/// `(50分)` dropped.
+pub fn name_key(text: &str) -> String {
+    let mut key: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
+    // Drop a trailing weight: (50分), (20%), （10）.
+    if key.ends_with(')') {
+        if let Some(open) = key.rfind('(') {
+            let inner = &key[open + 1..key.len() - 1];
+            let digits = inner.trim_end_matches(['分', '%']);
+            if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
+                key.truncate(open);
+            }
+        }
+    }
+    key
+}
+
+/// The canonical 一级指标 for `text`, if it is one.
+pub fn level1(text: &str) -> Option<&'static str> {
+    let key = name_key(text);
+    LEVEL1
+        .iter()
+        .find(|entry| entry.name == key || entry.variants.contains(&key.as_str()))
+        .map(|entry| entry.name)
+}
+
+/// The canonical 二级指标 for `text`, if it is one.
+pub fn level2(text: &str) -> Option<&'static str> {
+    let key = name_key(text);
+    LEVEL2
+        .iter()
+        .find(|entry| entry.name == key || entry.variants.contains(&key.as_str()))
+        .map(|entry| entry.name)
+}
+
+/// The 一级 names that may hold the canonical 二级 `level2`, preferred first; empty for a name
+/// outside the vocabulary.
+pub fn parents(level2: &str) -> &'static [&'static str] {
+    LEVEL2
+        .iter()
+        .find(|entry| entry.name == level2)
+        .map(|entry| entry.parents)
+        .unwrap_or(&[])
+}
+
+/// True when `text` names any 一级 or 二级 indicator of the vocabulary.
+pub fn is_vocabulary_name(text: &str) -> bool {
+    level1(text).is_some() || level2(text).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_map_to_canonical_names() {
+        assert_eq!(level2("进度指标"), Some("时效指标"));
+        assert_eq!(level2("经济效益"), Some("经济效益指标"));
+        assert_eq!(level2("环境效益指标"), Some("生态效益指标"));
+        assert_eq!(level2("社会公众或服务对象满意度指标"), Some("服务对象满意度指标"));
+        assert_eq!(level2(" 服务对象 满意度 "), Some("服务对象满意度指标"));
+        assert_eq!(level1("产出指标（50分）"), Some("产出指标"));
+        assert_eq!(level1("满意度"), Some("满意度指标"));
+        assert_eq!(level2("办公用房租金"), None);
+    }
+
+    #[test]
+    fn weights_are_dropped_but_other_brackets_kept() {
+        assert_eq!(name_key("产出指标(50分)"), "产出指标");
+        assert_eq!(name_key("效益指标 （20%）"), "效益指标");
+        assert_eq!(name_key("满意度(服务对象)"), "满意度(服务对象)");
+    }
+
+    #[test]
+    fn cost_may_sit_under_output_or_the_2021_cost_level() {
+        assert_eq!(parents("成本指标"), ["产出指标", "成本指标", "完成指标"]);
+        assert_eq!(parents("社会效益指标"), ["效益指标"]);
+        assert!(parents("未知").is_empty());
+    }
+}

@@ -1,0 +1,3 @@
+//! # jixiao-output
+//!
+//! The serde types of SPEC.md, the JSON Schema, and CSV. (Being written.)

@@ -1,0 +1,151 @@
+//! Format detection by content, never by extension: users' archives are full of files whose
+//! names lie (a docx saved as `.doc`, an HTML export saved as `.xls`).
+
+use std::io::Cursor;
+
+use crate::Format;
+
+const OLE2_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Decides the format of `bytes` by their content.
+///
+/// - zip holding `word/document.xml` → docx; holding `xl/workbook.xml` → xlsx;
+/// - OLE2 compound file → doc (a `WordDocument` stream) or xls (`Workbook` / `Book`);
+/// - `%PDF` in the first kilobyte → pdf;
+/// - markup (`<html`, `<table`, `<!DOCTYPE html`) at the start → html;
+/// - anything else → text (the text reader rejects binary data).
+///
+/// `extension` breaks ties only: an OLE2 or zip file with neither kind of stream is read as its
+/// extension says, so that the reader can explain what is wrong with it.
+pub fn detect(bytes: &[u8], extension: Option<&str>) -> Format {
+    let claimed = extension.and_then(Format::from_extension);
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return detect_zip(bytes).or(claimed).unwrap_or(Format::Docx);
+    }
+    if bytes.starts_with(&OLE2_MAGIC) {
+        return detect_ole2(bytes).or(claimed).unwrap_or(Format::Doc);
+    }
+    let head = &bytes[..bytes.len().min(1024)];
+    if find(head, b"%PDF-").is_some() {
+        return Format::Pdf;
+    }
+    if looks_like_html(bytes) {
+        return Format::Html;
+    }
+    Format::Text
+}
+
+fn detect_zip(bytes: &[u8]) -> Option<Format> {
+    let archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut word = false;
+    let mut excel = false;
+    for name in archive.file_names() {
+        match name.as_deref().ok() {
+            Some("word/document.xml") => word = true,
+            Some("xl/workbook.xml") => excel = true,
+            _ => {}
+        }
+    }
+    match (word, excel) {
+        (true, _) => Some(Format::Docx),
+        (false, true) => Some(Format::Xlsx),
+        _ => None,
+    }
+}
+
+/// Finds the stream names of an OLE2 file by their UTF-16 spelling in its directory sectors.
+/// This is cheaper than walking the compound file and enough to tell Word from Excel; the
+/// reader itself does the full parse and reports any corruption.
+fn detect_ole2(bytes: &[u8]) -> Option<Format> {
+    let word = utf16("WordDocument");
+    let workbook = utf16("Workbook");
+    let book = utf16("Book");
+    if find(bytes, &word).is_some() {
+        Some(Format::Doc)
+    } else if find(bytes, &workbook).is_some() || find(bytes, &book).is_some() {
+        Some(Format::Xls)
+    } else {
+        None
+    }
+}
+
+fn utf16(name: &str) -> Vec<u8> {
+    name.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return None;
+    }
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+/// True when the file starts (after a BOM and whitespace) with HTML markup. UTF-16 files are
+/// looked at through their ASCII bytes.
+fn looks_like_html(bytes: &[u8]) -> bool {
+    let head: Vec<u8> = bytes
+        .iter()
+        .take(4096)
+        .copied()
+        .filter(|&b| b != 0)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    let mut start = &head[..];
+    if start.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        start = &start[3..];
+    }
+    while let [0xFE | 0xFF, rest @ ..] = start {
+        start = rest;
+    }
+    let start = match start.iter().position(|b| !b.is_ascii_whitespace()) {
+        Some(position) => &start[position..],
+        None => return false,
+    };
+    if !start.starts_with(b"<") {
+        return false;
+    }
+    [
+        &b"<!doctype html"[..],
+        b"<html",
+        b"<table",
+        b"<meta",
+        b"<head",
+        b"<body",
+    ]
+    .iter()
+    .any(|tag| find(start, tag).is_some())
+        || (start.starts_with(b"<?xml") && find(start, b"<html").is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_markup_are_told_apart() {
+        assert_eq!(detect(b"\t\xe4\xb8\x80\n", Some("html")), Format::Text);
+        assert_eq!(detect(b"  <!DOCTYPE html><p>x", Some("txt")), Format::Html);
+        assert_eq!(detect(b"\xef\xbb\xbf<table><tr><td>1", None), Format::Html);
+        assert_eq!(detect(b"<p>not a page</p>", None), Format::Text);
+        assert_eq!(detect(b"", Some("docx")), Format::Text);
+    }
+
+    #[test]
+    fn pdf_signature_wins_over_the_extension() {
+        assert_eq!(detect(b"%PDF-1.7\n...", Some("docx")), Format::Pdf);
+    }
+
+    #[test]
+    fn ole2_streams_tell_doc_from_xls() {
+        let mut doc = OLE2_MAGIC.to_vec();
+        doc.extend(vec![0u8; 600]);
+        doc.extend(utf16("WordDocument"));
+        assert_eq!(detect(&doc, Some("xls")), Format::Doc);
+        let mut xls = OLE2_MAGIC.to_vec();
+        xls.extend(utf16("Workbook"));
+        assert_eq!(detect(&xls, Some("doc")), Format::Xls);
+        assert_eq!(detect(&OLE2_MAGIC, Some("xls")), Format::Xls);
+    }
+}
