@@ -252,7 +252,11 @@ mod tests {
         ]);
         let codes: Vec<_> = diagnostics.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["cell_moved"]);
-        let row: Vec<_> = grid.row_cells(1).iter().map(|c| (c.col, c.text.as_str())).collect();
+        let row: Vec<_> = grid
+            .row_cells(1)
+            .iter()
+            .map(|c| (c.col, c.text.as_str()))
+            .collect();
         assert_eq!(row, [(2, "collides"), (3, "last")]);
         assert_eq!(grid.slot(1, 2).expect("covered").cell.text, "collides");
     }

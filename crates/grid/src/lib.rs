@@ -56,12 +56,18 @@ pub struct Source {
 impl Source {
     /// A source on a page.
     pub fn page(page: u32) -> Self {
-        Source { page: Some(page), line: None }
+        Source {
+            page: Some(page),
+            line: None,
+        }
     }
 
     /// A source on a line.
     pub fn line(line: u32) -> Self {
-        Source { page: None, line: Some(line) }
+        Source {
+            page: None,
+            line: Some(line),
+        }
     }
 }
 

@@ -64,13 +64,21 @@ fn slot_label(grid: &Grid, row: usize, col: usize) -> String {
         None => "·".to_string(),
         Some(slot) if slot.is_origin => {
             let first = slot.cell.text.lines().next().unwrap_or("").trim();
-            let more = if slot.cell.text.contains('\n') { "⏎" } else { "" };
+            let more = if slot.cell.text.contains('\n') {
+                "⏎"
+            } else {
+                ""
+            };
             let span = if slot.cell.row_span > 1 || slot.cell.col_span > 1 {
                 format!(" [{}×{}]", slot.cell.row_span, slot.cell.col_span)
             } else {
                 String::new()
             };
-            let text = if first.is_empty() && more.is_empty() { "∅" } else { first };
+            let text = if first.is_empty() && more.is_empty() {
+                "∅"
+            } else {
+                first
+            };
             format!("{}{more}{span}", fit(text, MAX_COLUMN_WIDTH - 8))
         }
         Some(slot) if slot.cell.col == col => "↑".to_string(),
@@ -108,7 +116,11 @@ pub(crate) fn render(grid: &Grid) -> String {
         place
     );
     let labels: Vec<Vec<String>> = (0..grid.rows())
-        .map(|row| (0..grid.cols()).map(|col| slot_label(grid, row, col)).collect())
+        .map(|row| {
+            (0..grid.cols())
+                .map(|col| slot_label(grid, row, col))
+                .collect()
+        })
         .collect();
     let widths: Vec<usize> = (0..grid.cols())
         .map(|col| {
@@ -203,7 +215,10 @@ mod tests {
         assert!(lines[3].contains("产出指标 [2×1]"), "{drawing}");
         assert!(lines[4].contains('↑'), "{drawing}");
         assert!(lines[5].contains('←'), "{drawing}");
-        assert!(drawing.contains("r1c0 产出指标 → rows 1–2, columns 0–0"), "{drawing}");
+        assert!(
+            drawing.contains("r1c0 产出指标 → rows 1–2, columns 0–0"),
+            "{drawing}"
+        );
     }
 
     #[test]

@@ -151,13 +151,13 @@ const LEVEL2: &[Level2] = &[
 pub fn name_key(text: &str) -> String {
     let mut key: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
     // Drop a trailing weight: (50分), (20%), （10）.
-    if key.ends_with(')') {
-        if let Some(open) = key.rfind('(') {
-            let inner = &key[open + 1..key.len() - 1];
-            let digits = inner.trim_end_matches(['分', '%']);
-            if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
-                key.truncate(open);
-            }
+    if key.ends_with(')')
+        && let Some(open) = key.rfind('(')
+    {
+        let inner = &key[open + 1..key.len() - 1];
+        let digits = inner.trim_end_matches(['分', '%']);
+        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            key.truncate(open);
         }
     }
     key
@@ -205,7 +205,10 @@ mod tests {
         assert_eq!(level2("进度指标"), Some("时效指标"));
         assert_eq!(level2("经济效益"), Some("经济效益指标"));
         assert_eq!(level2("环境效益指标"), Some("生态效益指标"));
-        assert_eq!(level2("社会公众或服务对象满意度指标"), Some("服务对象满意度指标"));
+        assert_eq!(
+            level2("社会公众或服务对象满意度指标"),
+            Some("服务对象满意度指标")
+        );
         assert_eq!(level2(" 服务对象 满意度 "), Some("服务对象满意度指标"));
         assert_eq!(level1("产出指标（50分）"), Some("产出指标"));
         assert_eq!(level1("满意度"), Some("满意度指标"));
