@@ -59,7 +59,7 @@ impl GridBuilder {
             let dropped = cells.iter().filter(|cell| cell.row >= keep_rows).count();
             cells.retain(|cell| cell.row < keep_rows);
             diagnostics.push(
-                Diagnostic::new(
+                Diagnostic::loss(
                     "grid_truncated",
                     format!(
                         "the table has {rows} rows × {cols} columns; only the first {keep_rows} rows \

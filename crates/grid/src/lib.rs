@@ -239,14 +239,27 @@ pub struct Diagnostic {
     /// A sentence for a user.
     pub message: String,
     pub location: Option<Location>,
+    /// True when content could not be kept (a document with such a diagnostic is `partial`);
+    /// false for a repair that kept everything.
+    pub lost: bool,
 }
 
 impl Diagnostic {
+    /// A repair or doubt that kept all content.
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             message: message.into(),
             location: None,
+            lost: false,
+        }
+    }
+
+    /// Content that could not be kept.
+    pub fn loss(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            lost: true,
+            ..Diagnostic::new(code, message)
         }
     }
 

@@ -66,6 +66,8 @@ pub struct Parsed {
     pub approx: bool,
     /// ISO 8601 date (`2021-12-30`) or partial date (`2022-12`) for dates and deadlines.
     pub date: Option<String>,
+    /// The end of a date range (`2022年1月1日—2022年12月31日`), ISO 8601.
+    pub date_end: Option<String>,
     /// A grade word (优, 良, 较高, 满意…), alone or after a number (`≥95优`).
     pub grade: Option<String>,
     /// `true` for 是, `false` for 否.
@@ -88,6 +90,7 @@ impl Parsed {
             unit: None,
             approx: false,
             date: None,
+            date_end: None,
             grade: None,
             boolean: None,
             choices: Vec::new(),

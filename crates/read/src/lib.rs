@@ -23,6 +23,7 @@
 //! **Invariant:** no input makes a reader panic, recurse without bound or allocate without
 //! bound: sizes, depths and time are capped by [`Limits`].
 
+pub mod archive;
 pub mod detect;
 pub mod doc;
 pub mod docx;
