@@ -42,6 +42,57 @@ pub struct Columns {
     pub signature: Vec<String>,
 }
 
+/// What a column of the grid holds under a header, with the side it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnRole {
+    Level1,
+    Level2(usize),
+    Level3(usize),
+    Description(usize),
+    Basis(usize),
+    /// Side, then index among the side's value columns.
+    Value(usize, usize),
+}
+
+impl Span {
+    fn contains(&self, col: usize) -> bool {
+        (self.start..self.end).contains(&col)
+    }
+}
+
+impl Columns {
+    /// The role of grid column `col`, or `None` for a column no header cell names (a side
+    /// label such as 绩效指标, or a column past the header).
+    pub fn role_at(&self, col: usize) -> Option<ColumnRole> {
+        if self.level1.contains(col) {
+            return Some(ColumnRole::Level1);
+        }
+        for (index, side) in self.sides.iter().enumerate() {
+            let within = |span: Option<Span>| span.is_some_and(|span| span.contains(col));
+            if within(side.level2) {
+                return Some(ColumnRole::Level2(index));
+            }
+            if within(side.level3) {
+                return Some(ColumnRole::Level3(index));
+            }
+            if within(side.description) {
+                return Some(ColumnRole::Description(index));
+            }
+            if within(side.basis) {
+                return Some(ColumnRole::Basis(index));
+            }
+            if let Some(value) = side
+                .values
+                .iter()
+                .position(|value| (value.start..value.end).contains(&col))
+            {
+                return Some(ColumnRole::Value(index, value));
+            }
+        }
+        None
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
     Level1,

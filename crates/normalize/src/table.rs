@@ -6,7 +6,7 @@
 use jixiao_grid::{Diagnostic, Location};
 
 use crate::fields::Fields;
-use crate::header::{Columns, Side, Span};
+use crate::header::{self, ColumnRole, Columns, Side, Span};
 use crate::model::{Indicator, Table, TableKind, Value};
 use crate::rows::{At, Row};
 use crate::text;
@@ -75,33 +75,47 @@ impl Builder {
         self.phase = Phase::Indicators;
     }
 
-    /// Reads one indicator row.
+    /// Reads one indicator row: by the header's columns when the row fits them, by content when
+    /// its cells have slid (see [`misfit`]).
     pub fn read_indicator_row(&mut self, row: &Row<'_>) {
         let Some(columns) = self.columns.clone() else {
             return;
         };
         self.touch(row);
+        if self.indicators.is_empty() && self.read_subheader(row, &columns) {
+            return;
+        }
+        if let Some(reason) = misfit(row, &columns) {
+            self.realign(row, &columns, &reason);
+            return;
+        }
 
         // 一级: a new name starts a new group; an empty or merged slot continues the one above.
-        let level1_at = row.at(columns.level1.start);
-        let level1_text = text::clean(level1_at.origin_text());
-        let new_level1 = !level1_text.is_empty();
-        if new_level1 {
-            self.level1 = Some(level1_text);
-            for level2 in &mut self.level2 {
-                *level2 = None;
+        let level1_text = text::clean(row.at(columns.level1.start).origin_text());
+        if !level1_text.is_empty() {
+            self.start_level1(level1_text);
+        }
+        // 二级: a name on one side of a two-sided row also holds for a side that has none of
+        // its own on that row (lossy copies often keep only one of the two).
+        let own: Vec<String> = columns
+            .sides
+            .iter()
+            .map(|side| {
+                side.level2
+                    .map(|span| text::clean(row.at(span.start).origin_text()))
+                    .unwrap_or_default()
+            })
+            .collect();
+        let shared = own.iter().find(|text| !text.is_empty()).cloned();
+        for (slot, text) in self.level2.iter_mut().zip(&own) {
+            if !text.is_empty() {
+                *slot = Some(text.clone());
+            } else if let Some(shared) = &shared {
+                *slot = Some(shared.clone());
             }
         }
 
         for (side_index, side) in columns.sides.iter().enumerate() {
-            let level2_at = side.level2.map(|span| row.at(span.start));
-            let level2_text = level2_at
-                .map(|at| text::clean(at.origin_text()))
-                .unwrap_or_default();
-            if !level2_text.is_empty() {
-                self.level2[side_index] = Some(level2_text);
-            }
-
             let level3 = span_text(row, side.level3);
             let values: Vec<(String, bool)> = side
                 .values
@@ -147,6 +161,227 @@ impl Builder {
         }
     }
 
+    fn start_level1(&mut self, text: String) {
+        self.level1 = Some(text);
+        for level2 in &mut self.level2 {
+            *level2 = None;
+        }
+    }
+
+    /// A second header row that names the value columns' periods (`半年 | 全年` under a merged
+    /// `指标值`): refines the value columns instead of being read as an indicator.
+    fn read_subheader(&mut self, row: &Row<'_>, columns: &Columns) -> bool {
+        let mut subs: Vec<(usize, usize, usize, usize, String)> = Vec::new();
+        for cell in row.filled() {
+            let key = text::key(&cell.text);
+            let Some(ColumnRole::Value(side, index)) = columns.role_at(cell.col) else {
+                return false;
+            };
+            if header::period_of(&key).is_none() && !key.contains("指标值") {
+                return false;
+            }
+            subs.push((side, index, cell.col, cell.col + cell.col_span, key));
+        }
+        if subs.is_empty() {
+            return false;
+        }
+        let mut refined = columns.clone();
+        for (side_index, side) in refined.sides.iter_mut().enumerate() {
+            let mut values = Vec::new();
+            for (index, parent) in columns.sides[side_index].values.iter().enumerate() {
+                let mut children = subs
+                    .iter()
+                    .filter(|sub| sub.0 == side_index && sub.1 == index)
+                    .peekable();
+                if children.peek().is_none() {
+                    values.push(parent.clone());
+                    continue;
+                }
+                for (_, _, start, end, key) in children {
+                    let label = if key.contains("指标值") {
+                        key.clone()
+                    } else {
+                        format!("{key}{}", parent.label)
+                    };
+                    values.push(header::ValueColumn {
+                        start: *start,
+                        end: (*end).min(parent.end).max(*start + 1),
+                        period: header::period_of(key).or(parent.period),
+                        label,
+                    });
+                }
+            }
+            side.values = values;
+        }
+        self.columns = Some(refined);
+        true
+    }
+
+    /// Reads a row whose cells slid out of their columns, by content: vocabulary names place
+    /// themselves as 一级 / 二级; of the remaining cells the last ones are the values and the one
+    /// before them the 三级指标; a single remaining cell continues the indicator above (a
+    /// wrapped value or 三级 text) unless the row starts a new group. The indicator goes to the
+    /// last side of a two-sided table (年度), the side these tables fill.
+    fn realign(&mut self, row: &Row<'_>, columns: &Columns, reason: &str) {
+        let Some(side_index) = columns.sides.len().checked_sub(1) else {
+            return;
+        };
+        let side = columns.sides[side_index].clone();
+        let mut new_level1: Option<String> = None;
+        let mut new_level2: Option<String> = None;
+        let mut remaining: Vec<(usize, String)> = Vec::new();
+        for cell in row.filled() {
+            let text = text::clean(&cell.text);
+            if is_side_label(&text) {
+                continue;
+            }
+            match (vocab::level1_loose(&text), vocab::level2_loose(&text)) {
+                (Some(_), None) => {
+                    new_level1.get_or_insert(text);
+                }
+                (None, Some(_)) => {
+                    new_level2.get_or_insert(text);
+                }
+                (Some(_), Some(_)) => {
+                    // 成本指标 is a 一级 of the 2021 framework and a 二级 of the older one: it is
+                    // the 一级 when it opens the row at the 一级 column or left of it.
+                    if new_level1.is_none()
+                        && new_level2.is_none()
+                        && cell.col <= columns.level1.start
+                    {
+                        new_level1 = Some(text);
+                    } else {
+                        new_level2.get_or_insert(text);
+                    }
+                }
+                (None, None) => remaining.push((cell.col, text)),
+            }
+        }
+        let starts_group = new_level1.is_some() || new_level2.is_some();
+        if let Some(level1) = new_level1 {
+            self.start_level1(level1);
+        }
+        if let Some(level2) = new_level2 {
+            for slot in &mut self.level2 {
+                *slot = Some(level2.clone());
+            }
+        }
+
+        let value_count = side.values.len();
+        match remaining.len() {
+            0 => {}
+            1 if !starts_group && !self.indicators.is_empty() => {
+                let Some((col, text)) = remaining.pop() else {
+                    return;
+                };
+                self.continue_above(row, columns, col, &text, reason);
+            }
+            count => {
+                let values_taken = value_count.min(count.saturating_sub(1));
+                let level3_at = count - values_taken - 1;
+                let extras: Vec<String> = remaining[..level3_at]
+                    .iter()
+                    .map(|(_, text)| text.clone())
+                    .collect();
+                let level3 = remaining[level3_at].1.clone();
+                let mut values: Vec<(String, bool)> = remaining[level3_at + 1..]
+                    .iter()
+                    .map(|(_, text)| (text.clone(), true))
+                    .collect();
+                values.resize(value_count, (String::new(), false));
+                let read_as = if values_taken == 0 {
+                    format!("三级指标 {level3} with no value")
+                } else {
+                    format!(
+                        "三级指标 {level3}, value {}",
+                        values
+                            .iter()
+                            .map(|(text, _)| text.as_str())
+                            .filter(|text| !text.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(" / ")
+                    )
+                };
+                self.warnings.push(
+                    Diagnostic::new(
+                        "row_realigned",
+                        format!("{}: {reason}; read by content as {read_as}", row.describe()),
+                    )
+                    .at(row.location(None)),
+                );
+                if !extras.is_empty() {
+                    self.warnings.push(
+                        Diagnostic::loss(
+                            "cells_unplaced",
+                            format!(
+                                "{}: no column could be found for {}; left out of the indicator",
+                                row.describe(),
+                                extras.join(" | ")
+                            ),
+                        )
+                        .at(row.location(None)),
+                    );
+                }
+                let level2_raw = self.level2.get(side_index).cloned().flatten();
+                let indicator = self.indicator(
+                    row,
+                    &side,
+                    level2_raw,
+                    level3,
+                    String::new(),
+                    String::new(),
+                    values,
+                );
+                self.indicators.push(indicator);
+            }
+        }
+    }
+
+    /// Appends a lone cell to the indicator above: to its value when the cell sits in a value
+    /// column, to its 三级指标 otherwise.
+    fn continue_above(
+        &mut self,
+        row: &Row<'_>,
+        columns: &Columns,
+        col: usize,
+        text: &str,
+        reason: &str,
+    ) {
+        let Some(last) = self.indicators.last_mut() else {
+            return;
+        };
+        let into_value = matches!(columns.role_at(col), Some(ColumnRole::Value(..)) | None)
+            && !last.values.is_empty();
+        let what = if into_value {
+            if let Some(value) = last
+                .values
+                .iter_mut()
+                .rev()
+                .find(|value| !value.raw.is_empty())
+            {
+                value.raw.push_str(text);
+                value.parsed = value::parse(&value.raw);
+            } else if let Some(value) = last.values.first_mut() {
+                value.raw = text.to_string();
+                value.parsed = value::parse(&value.raw);
+            }
+            "value"
+        } else {
+            last.level3.push_str(text);
+            "三级指标"
+        };
+        self.warnings.push(
+            Diagnostic::new(
+                "row_continued",
+                format!(
+                    "{}: {reason}; the lone cell {text} was read as the rest of the {what} above",
+                    row.describe()
+                ),
+            )
+            .at(row.location(Some(col))),
+        );
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn indicator(
         &mut self,
@@ -159,8 +394,8 @@ impl Builder {
         values: Vec<(String, bool)>,
     ) -> Indicator {
         let level1_raw = self.level1.clone();
-        let level1_canonical = level1_raw.as_deref().and_then(vocab::level1);
-        let level2_canonical = level2_raw.as_deref().and_then(vocab::level2);
+        let level1_canonical = level1_raw.as_deref().and_then(vocab::level1_loose);
+        let level2_canonical = level2_raw.as_deref().and_then(vocab::level2_loose);
         self.warn_unknown(
             row,
             level1_raw.as_deref(),
@@ -312,4 +547,64 @@ fn span_text(row: &Row<'_>, span: Option<Span>) -> (String, bool) {
         At::Below(cell) | At::Right(cell) => (text::clean(&cell.text), false),
         At::Origin(_) | At::Empty => (String::new(), false),
     }
+}
+
+/// Column labels that sit left of the 一级 column in some templates (绩效指标, 年度绩效指标).
+fn is_side_label(text: &str) -> bool {
+    matches!(
+        text::key(text).as_str(),
+        "绩效指标" | "年度绩效指标" | "绩效目标" | "年度绩效目标" | "绩效指标名称"
+    )
+}
+
+/// Why a row cannot be read by the header's columns, if it cannot: its cells slid when a
+/// lossy converter dropped empty merged cells. The signs are content that cannot be where it
+/// is: a cell outside every header column, an indicator name in a 三级 or value column, a
+/// value with no 三级指标 beside it, or a 二级 column holding text that is no 二级 name while the
+/// value column stays empty (the 三级 and value moved one column left).
+fn misfit(row: &Row<'_>, columns: &Columns) -> Option<String> {
+    for cell in row.filled() {
+        let text = text::clean(&cell.text);
+        match columns.role_at(cell.col) {
+            None if is_side_label(&text) => {}
+            None => return Some(format!("{text} lies outside the header's columns")),
+            Some(ColumnRole::Level1 | ColumnRole::Level2(_)) => {}
+            Some(_) => {
+                if vocab::level1(&text).is_some() || vocab::level2(&text).is_some() {
+                    return Some(format!(
+                        "the indicator name {text} sits in a 三级 or value column"
+                    ));
+                }
+            }
+        }
+    }
+    for side in &columns.sides {
+        let level3 = side
+            .level3
+            .map(|span| text::clean(&row.text_in(span.start, span.end)))
+            .unwrap_or_default();
+        let level3_carried = side
+            .level3
+            .is_some_and(|span| matches!(row.at(span.start), At::Below(_)));
+        let values_filled = side
+            .values
+            .iter()
+            .any(|value| !text::is_empty(&row.text_in(value.start, value.end)));
+        if side.level3.is_some() && values_filled && level3.is_empty() && !level3_carried {
+            return Some("a value has no 三级指标 beside it".to_string());
+        }
+        if let Some(span) = side.level2 {
+            let level2 = text::clean(&row.text_in(span.start, span.end));
+            if !level2.is_empty()
+                && vocab::level2_loose(&level2).is_none()
+                && !values_filled
+                && !level3.is_empty()
+            {
+                return Some(format!(
+                    "{level2} is in the 二级 column but is no 二级 name, and the value column is empty"
+                ));
+            }
+        }
+    }
+    None
 }
