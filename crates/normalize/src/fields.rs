@@ -2,7 +2,7 @@
 //! 资金支出计划 and the goals. Labels are found by content; a label's value is the next cell to
 //! its right, the rest of its own cell (`年度资金总额： 8 万元`), or the cell below it.
 
-use jixiao_grid::{CHECKED, Cell, UNCHECKED};
+use jixiao_grid::{CHECKED, Cell, Diagnostic, UNCHECKED};
 
 use crate::model::{Budget, CheckboxField, Goals, Project, SpendingItem, Task};
 use crate::rows::Row;
@@ -33,6 +33,10 @@ pub enum Field {
     Checkboxes,
     /// 立项必要性, 项目实施内容…: kept as written under their label.
     Text,
+    /// 年度主要任务: the task table of a department-level table.
+    Tasks,
+    /// 项目资金来源 / 财政资金来源: labelled sources on this row, amounts on the next.
+    Sources,
 }
 
 /// Recognises a label by its key (NFKC, no whitespace), with a leading `其中：` ignored and a
@@ -82,24 +86,67 @@ pub fn label(text: &str) -> Option<Field> {
         | "资金用途"
         | "使用范围"
         | "项目起止年限"
-        | "项目资金来源"
-        | "备注" => Field::Text,
+        | "备注"
+        | "延续项目以前年度预算安排"
+        | "资金管理办法"
+        | "绩效分配方式"
+        | "申请(补助)条件" => Field::Text,
+        "年度主要任务" => Field::Tasks,
+        "项目资金来源" | "财政资金来源" => Field::Sources,
         _ => return None,
     };
     Some(field)
 }
 
-/// Splits `年度资金总额： 8 万元` into its label and the text after the colon.
+/// Splits a cell that holds its label and its value: `年度资金总额： 8 万元`,
+/// `其中：财政拨款 30万元`, `实施单位及责任人 市管局 戚思国`. Returns the field, the label and
+/// the text after it.
 pub fn inline_label(text: &str) -> Option<(Field, String, String)> {
-    let position = text.find(['：', ':'])?;
-    let (head, rest) = text.split_at(position);
-    let colon = rest.chars().next().map_or(1, char::len_utf8);
+    let trimmed = text.trim();
+    let body = trimmed
+        .strip_prefix("其中：")
+        .or_else(|| trimmed.strip_prefix("其中:"))
+        .unwrap_or(trimmed)
+        .trim_start();
+    let position = body.find(|c: char| c == '：' || c == ':' || text::is_blank(c))?;
+    let (head, rest) = body.split_at(position);
+    let separator = rest.chars().next().map_or(1, char::len_utf8);
     let field = label(head)?;
     Some((
         field,
         head.trim().to_string(),
-        rest[colon..].trim().to_string(),
+        rest[separator..]
+            .trim_start_matches(['：', ':'])
+            .trim()
+            .to_string(),
     ))
+}
+
+/// A lossy converter leaves a ticked Wingdings box as the letter `R` before its label
+/// (`R法律法规`); this turns such an `R` into `☑`. Only used on checkbox fields.
+pub fn lossy_boxes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let at_token_start =
+            previous.is_none_or(|p| text::is_blank(p) || p == CHECKED || p == UNCHECKED);
+        let before_cjk = chars
+            .peek()
+            .is_some_and(|next| ('\u{4e00}'..='\u{9fff}').contains(next));
+        if c == 'R' && at_token_start && before_cjk {
+            out.push(CHECKED);
+        } else {
+            out.push(c);
+        }
+        previous = Some(c);
+    }
+    out
+}
+
+/// True when a cell holds checkboxes (or the `R` a lossy copy leaves for a ticked one).
+fn has_boxes(text: &str) -> bool {
+    lossy_boxes(text).contains([CHECKED, UNCHECKED])
 }
 
 /// The fields read so far for one table.
@@ -118,6 +165,24 @@ pub struct Fields {
     pending_below: Vec<(usize, usize, Field, String)>,
     /// 资金支出计划 sub-labels waiting for the values row: (col, label).
     pending_plan: Vec<(usize, String)>,
+    /// 项目资金来源 labels waiting for the amounts row: (col, label).
+    pending_sources: Vec<(usize, String)>,
+    /// Inside the 年度主要任务 rows of a department table.
+    tasks_mode: Option<TaskColumns>,
+    /// Columns of the 中长期 and 年度 amounts, so that the 财政拨款 / 其他资金 written under
+    /// each are told apart.
+    long_term_col: Option<usize>,
+    annual_col: Option<usize>,
+    /// Repairs made while reading fields.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Where the amounts of 年度主要任务 rows are: the columns of 合计 / 财政拨款 / 其他资金.
+#[derive(Debug, Default, Clone)]
+struct TaskColumns {
+    total: Option<usize>,
+    fiscal: Option<usize>,
+    other: Option<usize>,
 }
 
 impl Fields {
@@ -138,19 +203,43 @@ impl Fields {
             }
             return;
         }
+        if !self.pending_sources.is_empty() {
+            let sources = std::mem::take(&mut self.pending_sources);
+            self.read_sources(row, &cells, sources);
+            return;
+        }
         if !self.pending_below.is_empty() {
             let pending = std::mem::take(&mut self.pending_below);
-            let mut used = false;
-            for (start, end, field, label) in pending {
-                let value = text::clean(&row.text_in(start, end));
-                if !value.is_empty() {
-                    used = true;
-                    self.set(field, &label, &value);
-                }
-            }
-            if used {
+            if self.read_below(row, &cells, pending) {
                 return;
             }
+        }
+        if self.tasks_mode.is_some() {
+            let ends_tasks = cells.first().is_some_and(|cell| {
+                label(&cell.text).is_some_and(|field| {
+                    !matches!(field, Field::Total | Field::Fiscal | Field::Other)
+                })
+            });
+            if ends_tasks {
+                self.tasks_mode = None;
+            } else {
+                self.read_task_row(&cells);
+                return;
+            }
+        }
+
+        // `项目资金 | 合计 | 1. 一般公共预算收入 | …` over `来源 | 8万元 | 8万元`: the label of the
+        // sources is split over two rows.
+        if cells
+            .first()
+            .is_some_and(|cell| key(&cell.text) == "项目资金")
+            && cells.iter().any(|cell| key(&cell.text) == "合计")
+        {
+            self.pending_sources = cells[1..]
+                .iter()
+                .map(|cell| (cell.col, text::clean(&cell.text)))
+                .collect();
+            return;
         }
 
         // A row such as `930006曹妃甸区市场监督管理局第六分局 | 单位：万元` names the budget unit
@@ -162,13 +251,24 @@ impl Fields {
             let cell = cells[index];
             index += 1;
             let cell_text = text::clean(&cell.text);
-            if let Some((field, label, rest)) = inline_label(&cell_text)
-                && (!rest.is_empty() || label_only_row(&cells))
+            let whole = label(&cell_text);
+            if whole.is_none()
+                && let Some((field, label_text, rest)) = inline_label(&cell_text)
             {
-                self.set(field, &label, &rest);
-                continue;
+                self.note_column(field, cell.col);
+                if !rest.is_empty() {
+                    if matches!(field, Field::Checkboxes | Field::Category) {
+                        let mut value = rest;
+                        index = absorb_boxes(&cells, index, &mut value);
+                        self.set(field, &label_text, &value);
+                    } else {
+                        self.set_at(field, &label_text, &rest, cell.col);
+                    }
+                    continue;
+                }
             }
-            let Some(field) = label(&cell_text) else {
+            let Some(field) = whole.or_else(|| inline_label(&cell_text).map(|(field, _, _)| field))
+            else {
                 if self.read_unlabelled(&cell_text) {
                     stated_unit = true;
                 } else if unlabelled.is_none() {
@@ -176,44 +276,56 @@ impl Fields {
                 }
                 continue;
             };
-            if field == Field::SpendingPlan {
-                // Sub-labels follow on this row; their values are on the next row.
-                for sub in &cells[index..] {
-                    self.pending_plan.push((sub.col, text::clean(&sub.text)));
-                }
-                if let Some(unit) = bracket_unit(&cell_text) {
-                    self.note_unit(&unit);
-                }
-                return;
-            }
+            let cell_text = cell_text.trim_end_matches(['：', ':']).to_string();
+            self.note_column(field, cell.col);
             if let Some(unit) = bracket_unit(&cell_text) {
                 self.note_unit(&unit);
             }
-            // An amount may sit after sub-labels (`财政拨款 | 小计 | 3.5`): take the first figure
-            // before the next label.
-            if matches!(
-                field,
-                Field::Total | Field::Fiscal | Field::Other | Field::LongTermTotal
-            ) {
-                let mut scan = index;
-                while let Some(next) = cells.get(scan) {
-                    if label(&next.text).is_some() || inline_label(&next.text).is_some() {
-                        break;
+            match field {
+                Field::SpendingPlan | Field::Sources => {
+                    // Sub-labels follow on this row; their values are on the next row.
+                    let labels: Vec<(usize, String)> = cells[index..]
+                        .iter()
+                        .map(|sub| (sub.col, text::clean(&sub.text)))
+                        .collect();
+                    if field == Field::SpendingPlan {
+                        self.pending_plan = labels;
+                    } else {
+                        self.pending_sources = labels;
                     }
-                    scan += 1;
-                    if text::parse_amount(&next.text).is_some() {
-                        self.set(field, &cell_text, &next.text);
-                        index = scan;
-                        break;
-                    }
+                    return;
                 }
-                continue;
+                Field::Tasks => {
+                    self.tasks_mode = Some(TaskColumns::default());
+                    return;
+                }
+                // An amount may sit after sub-labels (`财政拨款 | 小计 | 3.5`): take the first
+                // figure before the next label.
+                Field::Total | Field::Fiscal | Field::Other | Field::LongTermTotal => {
+                    let mut scan = index;
+                    while let Some(next) = cells.get(scan) {
+                        if label(&next.text).is_some() || inline_label(&next.text).is_some() {
+                            break;
+                        }
+                        scan += 1;
+                        if text::parse_amount(&next.text).is_some() {
+                            self.set_at(field, &cell_text, &next.text, cell.col);
+                            index = scan;
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                _ => {}
             }
             // The value is the next cell to the right, unless that is a label too.
             match cells.get(index) {
-                Some(next) if label(&next.text).is_none() => {
-                    let value = text::clean(&next.text);
+                Some(next) if label(&next.text).is_none() && inline_label(&next.text).is_none() => {
+                    let mut value = text::clean(&next.text);
                     index += 1;
+                    if matches!(field, Field::Checkboxes | Field::Category) {
+                        index = absorb_boxes(&cells, index, &mut value);
+                    }
                     self.set(field, &cell_text, &value);
                 }
                 _ => {
@@ -236,6 +348,194 @@ impl Fields {
         {
             self.project.unit = Some(name);
         }
+    }
+
+    /// Reads the row below goal labels (`中长期目标 | 年度目标` with their texts underneath).
+    /// Returns false when the row holds nothing for them.
+    fn read_below(
+        &mut self,
+        row: &Row<'_>,
+        cells: &[&Cell],
+        pending: Vec<(usize, usize, Field, String)>,
+    ) -> bool {
+        if cells.iter().any(|cell| label(&cell.text).is_some()) {
+            return false;
+        }
+        // One text under a 中长期目标 / 年度目标 pair is the 年度 goal: the long-term column of
+        // these templates is a placeholder (`20**年—20**年`), and a lossy copy slides the lone
+        // text left when it drops the empty cell.
+        let annual = pending
+            .iter()
+            .find(|(_, _, field, _)| *field == Field::Annual);
+        if cells.len() == 1
+            && pending.len() > 1
+            && let Some((start, _, _, label)) = annual
+        {
+            let text = text::clean(&cells[0].text);
+            if cells[0].col < *start {
+                self.warnings.push(
+                    Diagnostic::new(
+                        "goal_realigned",
+                        format!(
+                            "{}: the only goal text sits left of {label}; it was read as the 年度目标",
+                            row.describe()
+                        ),
+                    )
+                    .at(row.location(Some(cells[0].col))),
+                );
+            }
+            let label = label.clone();
+            self.set(Field::Annual, &label, &text);
+            return true;
+        }
+        let mut used = false;
+        for (start, end, field, label) in pending {
+            let value = text::clean(&row.text_in(start, end));
+            if !value.is_empty() {
+                used = true;
+                self.set(field, &label, &value);
+            }
+        }
+        used
+    }
+
+    /// Reads the amounts row under 项目资金来源 labels (`合计 | 1. 一般公共预算收入 | …`).
+    fn read_sources(&mut self, row: &Row<'_>, cells: &[&Cell], labels: Vec<(usize, String)>) {
+        for (col, label) in labels {
+            let raw = text::clean(row.at(col).origin_text());
+            if raw.is_empty() && label.is_empty() {
+                continue;
+            }
+            if text::key(&label) == "合计"
+                && let Some((amount, unit)) = text::parse_amount(&raw)
+            {
+                if let Some(unit) = unit {
+                    self.note_unit(&unit);
+                }
+                if self.budget.total.is_none() {
+                    self.budget.total = Some(amount);
+                }
+            }
+            self.budget.sources.push(SpendingItem { label, raw });
+            self.has_budget = true;
+        }
+        // Amounts that slid out of their labelled columns are kept, not lost.
+        for cell in cells {
+            if !self
+                .budget
+                .sources
+                .iter()
+                .any(|source| source.raw == text::clean(&cell.text))
+            {
+                let raw = text::clean(&cell.text);
+                if text::key(&raw) != "来源" {
+                    self.budget.sources.push(SpendingItem {
+                        label: String::new(),
+                        raw,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Reads one 年度主要任务 row: a sub-header (`合计 | 财政拨款 | 其他资金`), the total line
+    /// (`合计`), or a task with its name, content and amounts. Amounts are taken by the
+    /// sub-header's columns when they sit there, else in order.
+    fn read_task_row(&mut self, cells: &[&Cell]) {
+        let Some(columns) = self.tasks_mode.as_mut() else {
+            return;
+        };
+        let keys: Vec<String> = cells.iter().map(|cell| key(&cell.text)).collect();
+        if keys
+            .iter()
+            .all(|key| matches!(key.as_str(), "合计" | "财政拨款" | "其他资金"))
+        {
+            for (cell, key) in cells.iter().zip(&keys) {
+                match key.as_str() {
+                    "合计" => columns.total = Some(cell.col),
+                    "财政拨款" => columns.fiscal = Some(cell.col),
+                    _ => columns.other = Some(cell.col),
+                }
+            }
+            return;
+        }
+        let columns = columns.clone();
+        let mut texts = Vec::new();
+        let mut amounts: Vec<(usize, f64)> = Vec::new();
+        for cell in cells {
+            match text::parse_amount(&cell.text) {
+                Some((amount, _)) => amounts.push((cell.col, amount)),
+                None => texts.push(text::clean(&cell.text)),
+            }
+        }
+        let by_column = |col: Option<usize>| {
+            col.and_then(|col| {
+                amounts
+                    .iter()
+                    .find(|(at, _)| *at == col)
+                    .map(|(_, amount)| *amount)
+            })
+        };
+        // By column only when every amount sits under a sub-header and the total is among
+        // them; a row whose amounts slid gives its total first.
+        let fits = amounts
+            .iter()
+            .all(|(col, _)| [columns.total, columns.fiscal, columns.other].contains(&Some(*col)))
+            && by_column(columns.total).is_some();
+        let (total, fiscal, other) = if fits {
+            (
+                by_column(columns.total),
+                by_column(columns.fiscal),
+                by_column(columns.other),
+            )
+        } else {
+            let mut ordered = amounts.iter().map(|(_, amount)| *amount);
+            (ordered.next(), ordered.next(), ordered.next())
+        };
+        let mut texts = texts.into_iter();
+        let Some(name) = texts.next() else {
+            return;
+        };
+        if key(&name) == "合计" {
+            self.budget.total = self.budget.total.or(total);
+            self.budget.fiscal = self.budget.fiscal.or(fiscal);
+            self.budget.other = self.budget.other.or(other);
+            self.has_budget = total.is_some() || self.has_budget;
+            return;
+        }
+        let content = texts.collect::<Vec<_>>().join("\n");
+        self.tasks_list_push(Task {
+            name,
+            content: Some(content).filter(|content| !content.is_empty()),
+            total,
+            fiscal,
+            other,
+        });
+    }
+
+    fn tasks_list_push(&mut self, task: Task) {
+        self.tasks.push(task);
+    }
+
+    /// Remembers where the 中长期 and 年度 amount labels are.
+    fn note_column(&mut self, field: Field, col: usize) {
+        match field {
+            Field::LongTermTotal => self.long_term_col = Some(col),
+            Field::Total if self.long_term_col.is_some() => self.annual_col = Some(col),
+            _ => {}
+        }
+    }
+
+    /// Stores a labelled value found at column `col`: a 财政拨款 / 其他资金 written under the
+    /// 中长期 total is the long-term split, not the year's.
+    fn set_at(&mut self, field: Field, label: &str, value: &str, col: usize) {
+        if matches!(field, Field::Fiscal | Field::Other)
+            && let (Some(long_term), Some(annual)) = (self.long_term_col, self.annual_col)
+            && col.abs_diff(long_term) < col.abs_diff(annual)
+        {
+            return;
+        }
+        self.set(field, label, value);
     }
 
     /// Text with no label: the budget unit (`单位：万元`, `项目资金(万元)`) or a free-standing
@@ -288,14 +588,14 @@ impl Fields {
             Field::Start => set_text(&mut project.start),
             Field::End => set_text(&mut project.end),
             Field::Category => {
-                if value.contains([CHECKED, UNCHECKED]) {
+                if has_boxes(value) {
                     self.project.checkboxes.push(checkboxes(label, value));
                 } else {
                     set_text(&mut project.category);
                 }
             }
             Field::Checkboxes => {
-                if value.contains([CHECKED, UNCHECKED]) {
+                if has_boxes(value) {
                     self.project.checkboxes.push(checkboxes(label, value));
                 } else if !value.is_empty() {
                     self.project.fields.push((key(label), value.to_string()));
@@ -320,7 +620,7 @@ impl Fields {
                     self.has_budget = true;
                 }
             }
-            Field::SpendingPlan => {}
+            Field::SpendingPlan | Field::Tasks | Field::Sources => {}
             Field::Overall => {
                 if self.goals.overall.is_empty() {
                     self.goals.overall = value
@@ -367,13 +667,22 @@ impl Fields {
     }
 }
 
-/// True when every filled cell of the row is a label: then `label：` with nothing after the
-/// colon still names an empty field rather than a heading.
-fn label_only_row(cells: &[&Cell]) -> bool {
-    cells.iter().all(|cell| {
-        label(&cell.text).is_some()
-            || inline_label(&cell.text).is_some_and(|(_, _, rest)| rest.is_empty())
-    })
+/// Appends to a checkbox value the cells right of it that carry more boxes (a row such as
+/// `项目类型 | ☐ 产业发展 | ☑ 民生保障 | ☐ 其他`). Returns the index after the last one taken.
+fn absorb_boxes(cells: &[&Cell], mut index: usize, value: &mut String) -> usize {
+    while let Some(next) = cells.get(index) {
+        let text = text::clean(&next.text);
+        if label(&text).is_some()
+            || !has_boxes(&text)
+            || !lossy_boxes(&text).starts_with([CHECKED, UNCHECKED])
+        {
+            break;
+        }
+        value.push(' ');
+        value.push_str(&text);
+        index += 1;
+    }
+    index
 }
 
 /// `项目资金(万元)` → `万元`.
@@ -404,7 +713,7 @@ pub fn checkboxes(label: &str, value: &str) -> CheckboxField {
             }
         }
     };
-    for c in value.chars() {
+    for c in lossy_boxes(value).chars() {
         match c {
             CHECKED | UNCHECKED => {
                 finish(&mut current, &mut field);

@@ -179,6 +179,26 @@ impl State {
                 } else if let Some(title) = title {
                     self.close();
                     self.pending_title = Some(title);
+                } else if table.restarts(row) {
+                    let columns = table.columns.clone();
+                    self.close();
+                    let mut table = Builder::new(self.pending_title.take());
+                    if let Some(columns) = columns {
+                        table.start_indicators(columns);
+                    }
+                    table.warn(
+                        jixiao_grid::Diagnostic::new(
+                            "header_missing",
+                            format!(
+                                "{}: a new set of indicators starts with no header or project fields \
+                                 above it; it was read with the columns of the table before",
+                                row.describe()
+                            ),
+                        )
+                        .at(row.location(None)),
+                    );
+                    table.read_indicator_row(row);
+                    self.current = Some(table);
                 } else {
                     table.read_indicator_row(row);
                 }

@@ -30,6 +30,11 @@ pub struct Builder {
     pub fields: Fields,
     pub columns: Option<Columns>,
     indicators: Vec<Indicator>,
+    /// For each indicator: the side it was read from and its row (grid, row), to check after
+    /// the last row whether the two sides of a table really run in parallel.
+    origins: Vec<(usize, (usize, usize))>,
+    /// True once an indicator was found with no 一级 name, so that the warning is given once.
+    warned_missing_level: bool,
     warnings: Vec<Diagnostic>,
     /// The 一级 text in force (filled down from the last non-empty 一级 cell).
     level1: Option<String>,
@@ -53,6 +58,8 @@ impl Builder {
             level1: None,
             level2: Vec::new(),
             warned_unknown: Vec::new(),
+            origins: Vec::new(),
+            warned_missing_level: false,
             first: None,
             last: None,
         }
@@ -158,7 +165,66 @@ impl Builder {
                 values,
             );
             self.indicators.push(indicator);
+            self.origins.push((side_index, (row.grid_index, row.index)));
         }
+    }
+
+    /// True when `row` opens a new set of indicators (产出 or 决策 again after 效益 or 满意度):
+    /// a second table whose header and fields were lost, as happens when a lossy copy drops
+    /// a page.
+    pub fn restarts(&self, row: &Row<'_>) -> bool {
+        let opens = row
+            .filled()
+            .find_map(|cell| vocab::level1_loose(&cell.text));
+        matches!(opens, Some("产出指标" | "决策" | "完成指标"))
+            && self
+                .indicators
+                .iter()
+                .any(|indicator| matches!(indicator.level1.as_str(), "效益指标" | "满意度指标"))
+    }
+
+    /// In a two-sided table where no row fills both sides, indicators in the 中长期 columns
+    /// are 年度 rows that slid left (a lossy copy dropped their empty cells): they are given
+    /// the 年度 columns' labels, with one warning.
+    fn reassign_sides(&mut self, columns: &Columns) {
+        if columns.sides.len() != 2 {
+            return;
+        }
+        let rows_of = |side: usize| -> Vec<(usize, usize)> {
+            self.origins
+                .iter()
+                .filter(|(at, _)| *at == side)
+                .map(|(_, row)| *row)
+                .collect()
+        };
+        let (first, second) = (rows_of(0), rows_of(1));
+        if first.is_empty() || second.is_empty() || first.iter().any(|row| second.contains(row)) {
+            return;
+        }
+        let annual = &columns.sides[1].values;
+        let mut moved = 0;
+        for (indicator, (side, _)) in self.indicators.iter_mut().zip(&self.origins) {
+            if *side != 0 {
+                continue;
+            }
+            for (value, column) in indicator.values.iter_mut().zip(annual) {
+                value.label = column.label.clone();
+                value.period = column.period;
+            }
+            moved += 1;
+        }
+        self.warnings.push(Diagnostic::new(
+            "side_reassigned",
+            format!(
+                "{moved} indicators stood in the 中长期 columns while others stood in the 年度 \
+                 columns and no row filled both: the cells slid, and they were read as 年度"
+            ),
+        ));
+    }
+
+    /// Adds a warning to the table.
+    pub fn warn(&mut self, diagnostic: Diagnostic) {
+        self.warnings.push(diagnostic);
     }
 
     fn start_level1(&mut self, text: String) {
@@ -333,6 +399,7 @@ impl Builder {
                     values,
                 );
                 self.indicators.push(indicator);
+                self.origins.push((side_index, (row.grid_index, row.index)));
             }
         }
     }
@@ -444,6 +511,20 @@ impl Builder {
             }
         }
 
+        if level1.is_empty() && !self.warned_missing_level {
+            self.warned_missing_level = true;
+            self.warnings.push(
+                Diagnostic::loss(
+                    "level_missing",
+                    format!(
+                        "{}: the 一级 and 二级 names of this row and those below it were lost in the \
+                         copy; they are left empty",
+                        row.describe()
+                    ),
+                )
+                .at(row.location(None)),
+            );
+        }
         let values = side
             .values
             .iter()
@@ -490,8 +571,9 @@ impl Builder {
     }
 
     /// The finished table, or `None` when the rows never showed an indicator header.
-    pub fn finish(self) -> Option<Table> {
-        self.columns.as_ref()?;
+    pub fn finish(mut self) -> Option<Table> {
+        let columns = self.columns.clone()?;
+        self.reassign_sides(&columns);
         let department = self.fields.department
             || self
                 .title
