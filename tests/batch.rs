@@ -331,3 +331,26 @@ fn the_summary_names_a_limited_number_of_failures() {
     );
     assert!(summary.render().contains("… and 5 more failed files"));
 }
+
+#[test]
+fn a_panicking_sink_does_not_leave_workers_waiting() {
+    let files: Vec<(String, Vec<u8>)> = (0..30)
+        .map(|index| (format!("{index:02}.txt"), b"ok".to_vec()))
+        .collect();
+    let borrowed: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(name, content)| (name.as_str(), content.as_slice()))
+        .collect();
+    let dir = temp_tree(&borrowed);
+    let inputs = collect_inputs(&[dir.path().to_path_buf()]);
+    let batch = Batch::new(Options::default(), 2);
+    // Without the release of waiting workers this call would never return.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        batch.run(
+            &scripted,
+            &inputs.inputs,
+            &mut |_: &Document| -> io::Result<()> { panic!("the sink broke") },
+        )
+    }));
+    assert!(outcome.is_err());
+}

@@ -113,9 +113,24 @@ fn the_schema_rejects_what_breaks_the_contract() {
         .expect("an object")
         .remove("level3");
     assert!(!validator.is_valid(&missing));
-    let mut bad_version = good;
+    let mut bad_version = good.clone();
     bad_version["schema_version"] = json!("2");
     assert!(!validator.is_valid(&bad_version));
+    let mut bad_hash = good.clone();
+    bad_hash["source"]["sha256"] = json!("ABC");
+    assert!(!validator.is_valid(&bad_hash));
+    // The status rule: a failed document has an error and no tables, and only it has an error.
+    let mut failed_without_error = good.clone();
+    failed_without_error["status"] = json!("failed");
+    assert!(!validator.is_valid(&failed_without_error));
+    let mut ok_with_error = good.clone();
+    ok_with_error["error"] = json!({"code": "internal", "message": "x"});
+    assert!(!validator.is_valid(&ok_with_error));
+    let failed = Document::failed(Source::new("a"), ErrorCode::NoTables, "none", Vec::new());
+    let mut failed_with_tables = serde_json::to_value(&failed).expect("serialises");
+    failed_with_tables["tables"] = good["tables"].clone();
+    assert!(!validator.is_valid(&failed_with_tables));
+    assert!(validator.is_valid(&good));
 }
 
 /// Every expected output checked in beside a fixture (`fixtures/**/expected/*.json` or

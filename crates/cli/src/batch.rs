@@ -27,19 +27,20 @@
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::{
-    Document, ErrorCode, Extractor, Options, Status, extract_path_with, extract_stdin_with,
+    Document, ErrorCode, Extractor, Options, Source, Status, extract_path_with, extract_stdin_with,
+    panic_guard,
 };
 
 /// How many inputs per worker thread may be in flight or waiting to be written.
@@ -211,7 +212,8 @@ impl Batch {
         let mut summary = Summary::default();
         let jobs = self.jobs.max(1);
         let window = self.window();
-        let progress = self.progress_bar(inputs.len());
+        let failures = Arc::new(AtomicUsize::new(0));
+        let progress = self.progress_bar(inputs.len(), &failures);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
             .thread_name(|index| format!("jixiao-worker-{index}"))
@@ -219,7 +221,6 @@ impl Batch {
             .map_err(|error| io::Error::other(format!("cannot start worker threads: {error}")))?;
 
         let next_input = AtomicUsize::new(0);
-        let failures = AtomicUsize::new(0);
         let gate = Gate::default();
         let (sender, receiver) = mpsc::channel::<(usize, Document)>();
 
@@ -232,10 +233,24 @@ impl Batch {
                 if !gate.wait_for_room(index, window) {
                     break;
                 }
-                let document = extract_input(extractor, input, &self.options);
+                // The extractor's own panics are caught inside the pipeline; this catch covers
+                // the pipeline's code around it, so that a bug there still costs one file and
+                // never leaves the writer waiting for a document that will not come.
+                let document =
+                    panic_guard::catch(|| extract_input(extractor, input, &self.options))
+                        .unwrap_or_else(|panic_message| {
+                            Document::failed(
+                                Source::new(input.label()),
+                                ErrorCode::Internal,
+                                format!(
+                                    "jixiao hit a bug while handling {} ({panic_message})",
+                                    input.label()
+                                ),
+                                Vec::new(),
+                            )
+                        });
                 if document.status == Status::Failed {
-                    let failed = failures.fetch_add(1, Ordering::Relaxed) + 1;
-                    progress.set_message(format!("{failed} failed"));
+                    failures.fetch_add(1, Ordering::Relaxed);
                 }
                 progress.inc(1);
                 if sender.send((index, document)).is_err() {
@@ -257,26 +272,41 @@ impl Batch {
                 // Dropping the last sender ends the writer's loop below.
                 drop(sender);
             });
-            let result = write_in_order(receiver, sink, &gate, &mut summary);
-            if result.is_err() {
-                gate.cancel();
-            }
-            result
+            // Whether the writer returns an error or unwinds from a panic in the sink, workers
+            // waiting for room must be released, or the scope would wait for them forever.
+            let _release = CancelOnDrop(&gate);
+            write_in_order(receiver, sink, &gate, &mut summary)
         });
         progress.finish_and_clear();
         summary.elapsed = started.elapsed();
         written.map(|()| summary)
     }
 
-    fn progress_bar(&self, total: usize) -> ProgressBar {
+    /// The progress bar: done/total, rate, ETA and failures. The failure count is read from
+    /// the shared counter whenever the bar is drawn (at most a few times per second), rather
+    /// than pushed on each failure, which would redraw the bar for every failed file.
+    fn progress_bar(&self, total: usize, failures: &Arc<AtomicUsize>) -> ProgressBar {
         if !self.progress {
             return ProgressBar::hidden();
         }
         let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+        let failures = Arc::clone(failures);
         let style = ProgressStyle::with_template(
-            "{pos}/{len} files [{bar:30}] {per_sec} · ETA {eta} {msg}",
+            "{pos}/{len} files [{bar:30}] {rate} · ETA {eta} · {failed} failed",
         )
-        .map(|style| style.progress_chars("=> "));
+        .map(|style| {
+            style
+                .progress_chars("=> ")
+                .with_key("rate", |state: &ProgressState, out: &mut dyn fmt::Write| {
+                    let _ = write!(out, "{:.0} files/s", state.per_sec());
+                })
+                .with_key(
+                    "failed",
+                    move |_: &ProgressState, out: &mut dyn fmt::Write| {
+                        let _ = write!(out, "{}", failures.load(Ordering::Relaxed));
+                    },
+                )
+        });
         if let Ok(style) = style {
             bar.set_style(style);
         }
@@ -303,6 +333,15 @@ fn write_in_order<S: Sink + ?Sized>(
         }
     }
     Ok(())
+}
+
+/// Cancels the gate when dropped: on every way out of the writer.
+struct CancelOnDrop<'a>(&'a Gate);
+
+impl Drop for CancelOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
 }
 
 /// The shared state that holds workers back until the writer has caught up.
@@ -354,7 +393,7 @@ fn extract_input<E: Extractor>(extractor: &E, input: &Input, options: &Options) 
         Input::Stdin => extract_stdin_with(extractor, options),
         Input::File(path) => extract_path_with(extractor, path, options),
         Input::Unlistable { path, message } => Document::failed(
-            crate::Source::new(path.to_string_lossy()),
+            Source::new(path.to_string_lossy()),
             ErrorCode::Unreadable,
             message.clone(),
             Vec::new(),

@@ -23,6 +23,13 @@ pub const SCHEMA_VERSION: &str = "1";
 /// What jixiao read from one input file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "jixiao document")]
+// The status rule, stated in the schema so that a validator checks it too: a failed document
+// has an error and no tables; any other has tables and no error.
+#[schemars(extend("allOf" = [{
+    "if": { "properties": { "status": { "const": "failed" } } },
+    "then": { "properties": { "error": { "type": "object" }, "tables": { "maxItems": 0 } } },
+    "else": { "properties": { "error": { "type": "null" }, "tables": { "minItems": 1 } } }
+}]))]
 pub struct Document {
     /// Always `"1"` for this layout.
     #[schemars(extend("const" = "1"))]
@@ -49,6 +56,7 @@ pub struct Source {
     /// The file's size in bytes, or `null` when it could not be read.
     pub bytes: Option<u64>,
     /// SHA-256 of the file's bytes as lower-case hex, or `null` when they were not read.
+    #[schemars(extend("pattern" = "^[0-9a-f]{64}$"))]
     pub sha256: Option<String>,
     /// The text encoding that was detected (`utf-8`, `gb18030`, `utf-16le`…), for formats that
     /// have one.
@@ -188,6 +196,7 @@ pub struct Warning {
     /// Present and true when content could not be kept; such a warning makes the document
     /// `partial`.
     #[serde(default, skip_serializing_if = "is_false")]
+    #[schemars(extend("const" = true))]
     pub lost: bool,
 }
 
@@ -397,6 +406,7 @@ pub struct Parsed {
     pub unit: Option<String>,
     /// Present and true when the figure is approximate or a floor (约, 预计, 左右, 以上…).
     #[serde(default, skip_serializing_if = "is_false")]
+    #[schemars(extend("const" = true))]
     pub approx: bool,
     /// ISO 8601 date (`2021-12-30`) or partial date (`2022-12`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -412,6 +422,7 @@ pub struct Parsed {
     pub boolean: Option<bool>,
     /// The alternatives of a choice such as `是、否`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("minItems" = 1))]
     pub choices: Vec<String>,
     /// Text that is not part of the figure, or the whole text of a `text` value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
