@@ -265,3 +265,29 @@ fn help_documents_the_commands_and_limits() {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
 }
+
+#[test]
+fn help_defaults_match_the_real_limits() {
+    let limits = jixiao_read::Limits::default();
+    let dir = temp_tree(&[]);
+    let help = stdout(&run_jixiao(dir.path(), &["extract", "--help"], b""));
+    let mib = |bytes: u64| format!("[default: {}M]", bytes >> 20);
+    assert!(help.contains(&mib(limits.max_input_bytes)), "{help}");
+    assert!(help.contains(&mib(limits.max_inflate_entry)), "{help}");
+    assert_eq!(limits.max_inflate_total, 2 * limits.max_inflate_entry);
+    let depth = format!(
+        "[default: {} XML, {} HTML, {} PDF]",
+        limits.max_xml_depth, limits.max_html_depth, limits.max_pdf_depth
+    );
+    assert!(help.contains(&depth), "{help}");
+    assert!(
+        help.contains(&format!("[default: {}]", limits.max_pdf_pages)),
+        "{help}"
+    );
+    assert!(
+        help.contains(&format!("[default: {}]", limits.max_cells)),
+        "{help}"
+    );
+    let timeout = limits.timeout.map_or(0, |timeout| timeout.as_secs());
+    assert!(help.contains(&format!("[default: {timeout}]")), "{help}");
+}

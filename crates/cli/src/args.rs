@@ -36,8 +36,11 @@ pub enum Command {
     /// Print the JSON Schema (draft 2020-12) that every output document follows.
     Schema,
 
-    /// Show what the reader saw in one file: format, encoding, notes, and every table grid
-    /// drawn with its merged cells. Exits with 1 when the file cannot be read.
+    /// Show what the reader saw in one file, merged cells drawn.
+    ///
+    /// Prints the detected format and encoding, the reader's notes, how many tables the
+    /// normaliser found, and every table grid drawn with its spans, so that you can see why a
+    /// table came out as it did. Exits with 1 when the file cannot be read.
     Inspect(InspectArgs),
 }
 
@@ -71,7 +74,7 @@ pub struct ExtractArgs {
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 
-    /// Worker threads (default: one per core).
+    /// Worker threads [default: one per core, also for 0].
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
 
@@ -102,12 +105,13 @@ pub enum OutputFormat {
 }
 
 /// Caps that protect a batch from a hostile or broken file; a file over a cap fails with
-/// `too_large` and names the flag that raises it. SIZE is bytes or a number with K, M, G or T
-/// (powers of 1024): `512M`, `1G`, `100K`, `2MiB`.
+/// `too_large` and its message names the flag that raises the cap. The defaults written in the
+/// help are checked against `Limits::default()` by a test.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Limits")]
 pub struct LimitArgs {
-    /// Largest input file [default: 512M].
+    /// Largest input file [default: 512M]. SIZE is bytes or a number with K, M, G or T
+    /// (powers of 1024): 512M, 1G, 100K, 2MiB.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_input: Option<u64>,
 

@@ -105,3 +105,57 @@ fn report(
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use jixiao_grid::{Block, Cell, Diagnostic, GridBuilder, Location};
+
+    use super::*;
+
+    #[test]
+    fn the_report_shows_format_notes_and_the_grid_with_its_spans() {
+        let mut builder = GridBuilder::new();
+        builder.push(Cell::new(0, 0, "产出指标").with_span(2, 1));
+        builder.push(Cell::new(0, 1, "数量指标"));
+        builder.push(Cell::new(1, 1, "质量指标"));
+        let (grid, _) = builder.build(Location::default());
+        let document = GridDocument {
+            blocks: vec![Block::Table(grid)],
+            diagnostics: vec![
+                Diagnostic::new("rejoined_row", "lines 4–5 were one row"),
+                Diagnostic::loss("unmapped_glyphs", "2 glyphs have no text"),
+            ],
+            encoding: Some("gb18030".to_string()),
+            pages: None,
+        };
+        let text = report("a.txt", 42, Format::Text, &document, 1, 2);
+        assert!(
+            text.starts_with("file:     a.txt (42 bytes)\nformat:   text\n"),
+            "{text}"
+        );
+        assert!(text.contains("encoding: gb18030\n"), "{text}");
+        assert!(!text.contains("pages:"), "{text}");
+        assert!(
+            text.contains("1 blocks, 1 grids; normaliser: 1 tables, 2 indicators"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  - rejoined_row: lines 4–5 were one row\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  - unmapped_glyphs: 2 glyphs have no text [content lost]\n"),
+            "{text}"
+        );
+        // The grid drawing comes from the grid crate and shows the vertical merge.
+        assert!(text.contains("产出指标 [2×1]"), "{text}");
+        assert!(text.contains("质量指标"), "{text}");
+    }
+
+    #[test]
+    fn a_missing_file_is_reported_as_unreadable() {
+        let error = inspect(Path::new("no/such.docx"), &Options::default()).expect_err("missing");
+        assert_eq!(error.code, ErrorCode::Unreadable);
+        assert!(error.message.contains("no such file"), "{}", error.message);
+    }
+}
