@@ -1,0 +1,167 @@
+//! The command line: `jixiao extract`, `jixiao schema`, `jixiao inspect`, declared with clap's
+//! derive API. Only parsing lives here; `main.rs` dispatches and the library does the work.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use jixiao::parse_size;
+use jixiao_read::Limits;
+
+/// Reads Chinese performance target tables (绩效目标表) from .docx, .doc, .xlsx, .xls, .pdf,
+/// .html and pasted text, and writes them as structured JSON or CSV.
+#[derive(Debug, Parser)]
+#[command(name = "jixiao", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Extract every performance target table from files and folders.
+    ///
+    /// Each input becomes one JSON document: its project fields, budget, goals and indicators
+    /// (一级 → 二级 → 三级指标 with parsed values). A file that cannot be read gives a document
+    /// with `status: "failed"` and an error; the other inputs are still written.
+    ///
+    /// Output: one input file and no --format gives one pretty JSON document; several inputs or
+    /// a folder give JSON Lines, one document per line, in sorted path order.
+    ///
+    /// Exit status: 0 when every input was read (ok or partial), 1 when some input failed,
+    /// 2 for a usage error.
+    #[command(after_help = EXTRACT_EXAMPLES)]
+    Extract(ExtractArgs),
+
+    /// Print the JSON Schema (draft 2020-12) that every output document follows.
+    Schema,
+
+    /// Show what the reader saw in one file, merged cells drawn.
+    ///
+    /// Prints the detected format and encoding, the reader's notes, how many tables the
+    /// normaliser found, and every table grid drawn with its spans, so that you can see why a
+    /// table came out as it did. Exits with 1 when the file cannot be read.
+    Inspect(InspectArgs),
+}
+
+const EXTRACT_EXAMPLES: &str = "Examples:
+  jixiao extract 2021/项目支出绩效目标表.docx
+  jixiao extract archive/ -j 4 -o tables.jsonl
+  jixiao extract archive/ --format csv -o indicators.csv
+  jixiao extract archive/ --out-dir json/
+  pbpaste | jixiao extract -";
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Files or folders to read; folders are walked recursively (hidden files, Office lock
+    /// files `~$…` and symbolic links inside them are skipped). `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format. `json` gives one document for a single input file, else a JSON array;
+    /// `jsonl` one compact document per line; `csv` one row per indicator (UTF-8 with BOM, for
+    /// Excel).
+    #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
+    pub format: Option<OutputFormat>,
+
+    /// Write to FILE instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE", conflicts_with = "out_dir")]
+    pub output: Option<PathBuf>,
+
+    /// Write one pretty `<stem>.json` per input into DIR (created when missing). When two
+    /// inputs share a stem (`x.docx`, `x.pdf`), later ones get `<stem>.<ext>.json`, then
+    /// `<stem>.<ext>-2.json`, `-3`, …
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Worker threads [default: one per core, also for 0].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// No progress bar and no summary on stderr.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The file to show.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// The output formats of `extract`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Json,
+    Jsonl,
+    Csv,
+}
+
+/// Caps that protect a batch from a hostile or broken file; a file over a cap fails with
+/// `too_large` and its message names the flag that raises the cap. The defaults written in the
+/// help are checked against `Limits::default()` by a test.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Limits")]
+pub struct LimitArgs {
+    /// Largest input file [default: 512M]. SIZE is bytes or a number with K, M, G or T
+    /// (powers of 1024): 512M, 1G, 100K, 2MiB.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_input: Option<u64>,
+
+    /// Most bytes one entry of a .docx/.xlsx may inflate to; all entries together may inflate
+    /// to twice this [default: 512M].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_inflate: Option<u64>,
+
+    /// Deepest nesting of XML, HTML and PDF objects [default: 256 XML, 512 HTML, 32 PDF].
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<usize>,
+
+    /// Most PDF pages read [default: 5000].
+    #[arg(long, value_name = "N")]
+    pub max_pages: Option<usize>,
+
+    /// Most table cells one file may produce [default: 4000000].
+    #[arg(long, value_name = "N")]
+    pub max_cells: Option<usize>,
+
+    /// Time budget per file in seconds; 0 for none [default: 120].
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+}
+
+impl LimitArgs {
+    /// The default limits with every given flag applied.
+    pub fn to_limits(&self) -> Limits {
+        let mut limits = Limits::default();
+        if let Some(bytes) = self.max_input {
+            limits.max_input_bytes = bytes;
+        }
+        if let Some(bytes) = self.max_inflate {
+            limits.max_inflate_entry = bytes;
+            limits.max_inflate_total = bytes.saturating_mul(2);
+        }
+        if let Some(depth) = self.max_depth {
+            limits.max_xml_depth = depth;
+            limits.max_html_depth = depth;
+            limits.max_pdf_depth = depth;
+        }
+        if let Some(pages) = self.max_pages {
+            limits.max_pdf_pages = pages;
+        }
+        if let Some(cells) = self.max_cells {
+            limits.max_cells = cells;
+        }
+        if let Some(seconds) = self.timeout {
+            limits.timeout = (seconds > 0).then(|| Duration::from_secs(seconds));
+        }
+        limits
+    }
+}

@@ -1,0 +1,466 @@
+//! The batch engine: many inputs, a pool of workers, one writer, output in input order.
+//!
+//! This is the only place in jixiao with parallelism. Each file's work is single-threaded and
+//! pure; files run side by side on a rayon pool of `jobs` threads, and their documents are
+//! handed to a [`Sink`] on the calling thread strictly in input order (sorted paths), so that
+//! the output of a run is the same whatever the number of threads.
+//!
+//! **Invariant (bounded memory):** a worker may start input `i` only once fewer than
+//! `WINDOW_PER_JOB × jobs` inputs before it are still unwritten. Documents that finished early
+//! wait in a reorder buffer no larger than that window, so memory does not grow with the number
+//! of files, however slow one file is.
+//!
+//! ```no_run
+//! use jixiao::batch::{self, Batch};
+//! use jixiao::{Options, Standard};
+//!
+//! let inputs = batch::collect_inputs(&["tables/".into()]);
+//! let mut documents = Vec::new();
+//! let summary = Batch::new(Options::default(), 4)
+//!     .run(&Standard, &inputs.inputs, &mut |document: &jixiao::Document| {
+//!         documents.push(document.source.path.clone());
+//!         Ok(())
+//!     })?;
+//! eprintln!("{}", summary.render());
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::fmt::{self, Write as _};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+
+use crate::{
+    Document, ErrorCode, Extractor, Options, Source, Status, extract_path_with, extract_stdin_with,
+    panic_guard,
+};
+
+/// How many inputs per worker thread may be in flight or waiting to be written.
+pub const WINDOW_PER_JOB: usize = 4;
+
+/// How many failed files the summary names; the rest are counted.
+pub const SUMMARY_FAILURES_SHOWN: usize = 20;
+
+/// One input of a batch.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Input {
+    /// Standard input (`-` on the command line).
+    Stdin,
+    /// A file, as named or as found in a folder. It may not exist: reading it then fails.
+    File(PathBuf),
+    /// A folder that could not be listed, with the reason.
+    Unlistable { path: PathBuf, message: String },
+}
+
+impl Input {
+    /// The path as written in `source.path` (`-` for standard input).
+    pub fn label(&self) -> String {
+        match self {
+            Input::Stdin => "-".to_string(),
+            Input::File(path) | Input::Unlistable { path, .. } => {
+                path.to_string_lossy().into_owned()
+            }
+        }
+    }
+}
+
+/// The inputs of a batch, and whether they came from a single named file (which decides the
+/// default output: one pretty document rather than JSON Lines).
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub inputs: Vec<Input>,
+    /// True when exactly one argument was given and it was a file or `-`, not a folder.
+    pub single: bool,
+}
+
+/// Turns command-line arguments into the batch's inputs.
+///
+/// Folders are walked recursively without following symbolic links (a link could lead out of
+/// the folder or into a loop); hidden entries (`.name`) and Office lock files (`~$name`) inside
+/// folders are skipped, since they are never documents a user meant. A file named explicitly is
+/// always taken, and a path that does not exist is kept so that it fails visibly. The result is
+/// sorted by path (standard input first) with duplicates removed, which makes the output order
+/// stable.
+pub fn collect_inputs(arguments: &[PathBuf]) -> Inputs {
+    let mut inputs = Vec::new();
+    let mut saw_folder = false;
+    for argument in arguments {
+        if argument.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+        } else if fs::metadata(argument).is_ok_and(|metadata| metadata.is_dir()) {
+            saw_folder = true;
+            walk(argument, &mut inputs);
+        } else {
+            inputs.push(Input::File(argument.clone()));
+        }
+    }
+    inputs.sort();
+    inputs.dedup();
+    Inputs {
+        single: arguments.len() == 1 && !saw_folder,
+        inputs,
+    }
+}
+
+/// Lists every file under `root`, depth first with an explicit stack: no recursion, so a deep
+/// folder tree cannot overflow the stack.
+fn walk(root: &Path, inputs: &mut Vec<Input>) {
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let entries = match fs::read_dir(&folder) {
+            Ok(entries) => entries,
+            Err(error) => {
+                inputs.push(Input::Unlistable {
+                    message: format!("cannot list the folder {}: {error}", folder.display()),
+                    path: folder,
+                });
+                continue;
+            }
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    inputs.push(Input::Unlistable {
+                        message: format!("cannot list the folder {}: {error}", folder.display()),
+                        path: folder.clone(),
+                    });
+                    continue;
+                }
+            };
+            if is_skipped_name(&entry.file_name()) {
+                continue;
+            }
+            // `DirEntry::file_type` does not follow symbolic links, so a link is neither a
+            // file nor a folder here and is skipped.
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => folders.push(entry.path()),
+                Ok(kind) if kind.is_file() => inputs.push(Input::File(entry.path())),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Hidden entries and the lock files Office leaves beside open documents.
+fn is_skipped_name(name: &OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.') || name.starts_with("~$")
+}
+
+/// Where documents go, in input order. Implemented for closures, so that a test or an embedder
+/// can collect documents without writing a type.
+pub trait Sink {
+    fn write(&mut self, document: &Document) -> io::Result<()>;
+}
+
+impl<F: FnMut(&Document) -> io::Result<()>> Sink for F {
+    fn write(&mut self, document: &Document) -> io::Result<()> {
+        self(document)
+    }
+}
+
+/// A batch run's settings.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub options: Options,
+    /// Worker threads; at least 1.
+    pub jobs: usize,
+    /// Show a progress bar on stderr (the caller decides: only for a terminal and more than
+    /// one input).
+    pub progress: bool,
+}
+
+impl Batch {
+    /// A batch of `jobs` workers (0 means one per core) without a progress bar.
+    pub fn new(options: Options, jobs: usize) -> Self {
+        let jobs = if jobs == 0 {
+            std::thread::available_parallelism().map_or(1, usize::from)
+        } else {
+            jobs
+        };
+        Batch {
+            options,
+            jobs,
+            progress: false,
+        }
+    }
+
+    /// The most inputs that may be started and not yet written.
+    pub fn window(&self) -> usize {
+        self.jobs.max(1).saturating_mul(WINDOW_PER_JOB)
+    }
+
+    /// Extracts every input with `extractor` and writes each document to `sink` in input order.
+    /// Returns the counts of the run; fails only when the sink fails (the output cannot be
+    /// written), in which case the workers stop after their current file.
+    pub fn run<E: Extractor, S: Sink + ?Sized>(
+        &self,
+        extractor: &E,
+        inputs: &[Input],
+        sink: &mut S,
+    ) -> io::Result<Summary> {
+        let started = Instant::now();
+        let mut summary = Summary::default();
+        let jobs = self.jobs.max(1);
+        let window = self.window();
+        let failures = Arc::new(AtomicUsize::new(0));
+        let progress = self.progress_bar(inputs.len(), &failures);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .thread_name(|index| format!("jixiao-worker-{index}"))
+            .build()
+            .map_err(|error| io::Error::other(format!("cannot start worker threads: {error}")))?;
+
+        let next_input = AtomicUsize::new(0);
+        let gate = Gate::default();
+        let (sender, receiver) = mpsc::channel::<(usize, Document)>();
+
+        let worker = |sender: mpsc::Sender<(usize, Document)>| {
+            loop {
+                let index = next_input.fetch_add(1, Ordering::Relaxed);
+                let Some(input) = inputs.get(index) else {
+                    break;
+                };
+                if !gate.wait_for_room(index, window) {
+                    break;
+                }
+                // The extractor's own panics are caught inside the pipeline; this catch covers
+                // the pipeline's code around it, so that a bug there still costs one file and
+                // never leaves the writer waiting for a document that will not come.
+                let document =
+                    panic_guard::catch(|| extract_input(extractor, input, &self.options))
+                        .unwrap_or_else(|panic_message| {
+                            Document::failed(
+                                Source::new(input.label()),
+                                ErrorCode::Internal,
+                                format!(
+                                    "jixiao hit a bug while handling {} ({panic_message})",
+                                    input.label()
+                                ),
+                                Vec::new(),
+                            )
+                        });
+                if document.status == Status::Failed {
+                    failures.fetch_add(1, Ordering::Relaxed);
+                }
+                progress.inc(1);
+                if sender.send((index, document)).is_err() {
+                    // The writer stopped (the output failed): nothing more is wanted.
+                    break;
+                }
+            }
+        };
+
+        let written = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                pool.scope(|pool_scope| {
+                    for _ in 0..jobs {
+                        let sender = sender.clone();
+                        let worker = &worker;
+                        pool_scope.spawn(move |_| worker(sender));
+                    }
+                });
+                // Dropping the last sender ends the writer's loop below.
+                drop(sender);
+            });
+            // Whether the writer returns an error or unwinds from a panic in the sink, workers
+            // waiting for room must be released, or the scope would wait for them forever.
+            let _release = CancelOnDrop(&gate);
+            write_in_order(receiver, sink, &gate, &mut summary)
+        });
+        progress.finish_and_clear();
+        summary.elapsed = started.elapsed();
+        written.map(|()| summary)
+    }
+
+    /// The progress bar: done/total, rate, ETA and failures. The failure count is read from
+    /// the shared counter whenever the bar is drawn (at most a few times per second), rather
+    /// than pushed on each failure, which would redraw the bar for every failed file.
+    fn progress_bar(&self, total: usize, failures: &Arc<AtomicUsize>) -> ProgressBar {
+        if !self.progress {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+        let failures = Arc::clone(failures);
+        let style = ProgressStyle::with_template(
+            "{pos}/{len} files [{bar:30}] {rate} · ETA {eta} · {failed} failed",
+        )
+        .map(|style| {
+            style
+                .progress_chars("=> ")
+                .with_key("rate", |state: &ProgressState, out: &mut dyn fmt::Write| {
+                    let _ = write!(out, "{:.0} files/s", state.per_sec());
+                })
+                .with_key(
+                    "failed",
+                    move |_: &ProgressState, out: &mut dyn fmt::Write| {
+                        let _ = write!(out, "{}", failures.load(Ordering::Relaxed));
+                    },
+                )
+        });
+        if let Ok(style) = style {
+            bar.set_style(style);
+        }
+        bar
+    }
+}
+
+/// Receives documents in completion order and hands them to the sink in input order.
+fn write_in_order<S: Sink + ?Sized>(
+    receiver: mpsc::Receiver<(usize, Document)>,
+    sink: &mut S,
+    gate: &Gate,
+    summary: &mut Summary,
+) -> io::Result<()> {
+    let mut waiting: BTreeMap<usize, Document> = BTreeMap::new();
+    let mut next_to_write = 0;
+    for (index, document) in receiver {
+        waiting.insert(index, document);
+        while let Some(document) = waiting.remove(&next_to_write) {
+            sink.write(&document)?;
+            summary.count(&document);
+            next_to_write += 1;
+            gate.advance(next_to_write);
+        }
+    }
+    Ok(())
+}
+
+/// Cancels the gate when dropped: on every way out of the writer.
+struct CancelOnDrop<'a>(&'a Gate);
+
+impl Drop for CancelOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
+}
+
+/// The shared state that holds workers back until the writer has caught up.
+#[derive(Debug, Default)]
+struct Gate {
+    state: Mutex<GateState>,
+    changed: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct GateState {
+    written: usize,
+    cancelled: bool,
+}
+
+impl Gate {
+    /// Blocks until input `index` is inside the window; false when the batch was cancelled.
+    ///
+    /// No deadlock: inputs are taken in increasing order, so the lowest unwritten input is
+    /// always either being worked on or inside the window, and the writer can always advance.
+    fn wait_for_room(&self, index: usize, window: usize) -> bool {
+        // A poisoned lock only means another thread panicked while holding it; the two
+        // counters are still meaningful, so the state is used as it is.
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        while !state.cancelled && index >= state.written.saturating_add(window) {
+            state = self
+                .changed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        !state.cancelled
+    }
+
+    fn advance(&self, written: usize) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.written = written;
+        self.changed.notify_all();
+    }
+
+    fn cancel(&self) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.cancelled = true;
+        self.changed.notify_all();
+    }
+}
+
+fn extract_input<E: Extractor>(extractor: &E, input: &Input, options: &Options) -> Document {
+    match input {
+        Input::Stdin => extract_stdin_with(extractor, options),
+        Input::File(path) => extract_path_with(extractor, path, options),
+        Input::Unlistable { path, message } => Document::failed(
+            Source::new(path.to_string_lossy()),
+            ErrorCode::Unreadable,
+            message.clone(),
+            Vec::new(),
+        ),
+    }
+}
+
+/// The counts of a batch, for the summary on stderr.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub files: usize,
+    pub ok: usize,
+    pub partial: usize,
+    pub failed: usize,
+    pub tables: usize,
+    pub indicators: usize,
+    pub elapsed: Duration,
+    /// The first [`SUMMARY_FAILURES_SHOWN`] failed files: path, code, message.
+    pub failures: Vec<(String, ErrorCode, String)>,
+}
+
+impl Summary {
+    fn count(&mut self, document: &Document) {
+        self.files += 1;
+        self.tables += document.tables.len();
+        self.indicators += document.indicator_count();
+        match document.status {
+            Status::Ok => self.ok += 1,
+            Status::Partial => self.partial += 1,
+            Status::Failed => {
+                self.failed += 1;
+                if self.failures.len() < SUMMARY_FAILURES_SHOWN
+                    && let Some(error) = &document.error
+                {
+                    self.failures.push((
+                        document.source.path.clone(),
+                        error.code,
+                        error.message.clone(),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// A few lines for stderr: the counts, then each failed file (up to a limit).
+    pub fn render(&self) -> String {
+        let mut text = format!(
+            "{} files: {} ok, {} partial, {} failed; {} tables, {} indicators; {:.2} s\n",
+            self.files,
+            self.ok,
+            self.partial,
+            self.failed,
+            self.tables,
+            self.indicators,
+            self.elapsed.as_secs_f64()
+        );
+        for (path, code, message) in &self.failures {
+            // Writing into a String cannot fail.
+            let _ = writeln!(text, "  failed {path}: {code}: {message}");
+        }
+        if self.failed > self.failures.len() {
+            let _ = writeln!(
+                text,
+                "  … and {} more failed files (see the output)",
+                self.failed - self.failures.len()
+            );
+        }
+        text
+    }
+}
