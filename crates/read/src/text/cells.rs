@@ -94,7 +94,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
             sink.page_debris(line, raw);
             continue;
         }
-        sink.paragraph(line, &cleaned.text);
+        sink.paragraph(line, &cleaned.text)?;
         blank = 0;
         in_cell = false;
     }

@@ -26,6 +26,17 @@ pub(crate) struct Cleaned<'a> {
 /// Removes field-code debris and markup from one line, decodes entities and trims trailing
 /// whitespace. Leading whitespace is kept: cells keep their text as written.
 pub(crate) fn clean(line: &str) -> Cleaned<'_> {
+    // Fields need `\`, `"` or `_`; markup needs `<` or `&`. One byte scan finds the lines
+    // with none of them, which is nearly all, and they cost no more.
+    let plain = !line
+        .bytes()
+        .any(|byte| matches!(byte, b'\\' | b'"' | b'_' | b'<' | b'&'));
+    if plain {
+        return Cleaned {
+            text: Cow::Borrowed(line.trim_end()),
+            had_field_code: false,
+        };
+    }
     let (text, had_field_code) = strip_field_codes(line);
     let text = match text {
         Cow::Borrowed(text) => markup(text),
@@ -76,7 +87,11 @@ const FIELD_WINDOW: usize = 1024;
 /// Removes every field instruction from `line` in one forward pass. The text on either side of
 /// a field is joined with one space, or none at the ends of the line.
 fn strip_field_codes(line: &str) -> (Cow<'_, str>, bool) {
-    if !FIELDS.iter().any(|(keyword, _)| line.contains(keyword)) {
+    // Every field is proved by a switch (`\`), a quoted argument (`"`) or a bookmark name
+    // (`_Toc…`); a line with none of these bytes, which is nearly every line, holds no field.
+    // One byte scan settles it before any substring search.
+    let may_hold_field = line.bytes().any(|byte| matches!(byte, b'\\' | b'"' | b'_'));
+    if !may_hold_field || !FIELDS.iter().any(|(keyword, _)| line.contains(keyword)) {
         return (Cow::Borrowed(line), false);
     }
     let bytes = line.as_bytes();
@@ -341,7 +356,7 @@ enum Tag {
 
 /// Converts markup and entities in `text` to plain cell text.
 fn markup(text: &str) -> Cow<'_, str> {
-    if !text.contains(['<', '&']) {
+    if next_markup(text).is_none() {
         return Cow::Borrowed(text);
     }
     let mut writer = Writer::default();
@@ -349,7 +364,7 @@ fn markup(text: &str) -> Cow<'_, str> {
     let mut changed = false;
     // Where the next `-->` is, searched once and reused, so that many `<!--` cost one scan.
     let mut comment_close: Option<(usize, Option<usize>)> = None;
-    while let Some(index) = rest.find(['<', '&']) {
+    while let Some(index) = next_markup(rest) {
         writer.text(rest.get(..index).unwrap_or_default());
         let tail = rest.get(index..).unwrap_or_default();
         let consumed = if tail.starts_with("<!--") {
@@ -397,6 +412,12 @@ fn markup(text: &str) -> Cow<'_, str> {
     }
     writer.text(rest);
     Cow::Owned(writer.out)
+}
+
+/// The byte index of the next `<` or `&`. A byte scan: both are ASCII, so they can never be
+/// part of a multi-byte character, and bytes are much faster to scan than characters.
+fn next_markup(text: &str) -> Option<usize> {
+    text.bytes().position(|byte| byte == b'<' || byte == b'&')
 }
 
 /// Writes cell text from text runs and tags: paragraph breaks are written once, only between

@@ -55,11 +55,11 @@ pub(crate) fn decode<'a>(
     }
     let (text, encoding, malformed) = decode_bytes(bytes);
 
-    let census = Census::of(&text);
-    if census.is_binary(malformed) {
+    let census = Census::of(&text, malformed);
+    if census.is_binary() {
         return Err(binary_error(extension));
     }
-    if census.visible == 0 {
+    if !has_visible(&text) {
         return Err(ReadError::Unreadable(
             "the file holds only whitespace: there is no text to read".to_string(),
         ));
@@ -76,7 +76,12 @@ pub(crate) fn decode<'a>(
             ),
         ));
     }
-    let text = match normalise(&text) {
+    let normalised = if census.needs_normalising {
+        Some(normalise(&text))
+    } else {
+        None
+    };
+    let text = match normalised {
         Some((normalised, removed)) => {
             if removed > 0 {
                 diagnostics.push(Diagnostic::new(
@@ -176,40 +181,69 @@ fn binary_error(extension: Option<&str>) -> ReadError {
     }
 }
 
-/// Counts of the characters that tell text from binary data.
+/// Counts of the characters that tell text from binary data, taken in one pass over the
+/// UTF-8 bytes (control characters and U+FFFD have fixed byte patterns, and characters are
+/// counted by their first bytes), which is several times faster than decoding characters.
 #[derive(Debug, Default)]
 struct Census {
     chars: usize,
-    /// Characters that are not whitespace.
-    visible: usize,
     /// C0 controls other than tab, line feed, vertical tab, form feed and carriage return,
-    /// NUL included, and C1 controls.
+    /// NUL included, DEL, and C1 controls.
     controls: usize,
     replacement: usize,
+    /// True when line ends or control characters need [`normalise`].
+    needs_normalising: bool,
 }
 
 impl Census {
-    fn of(text: &str) -> Census {
-        let mut census = Census::default();
-        for c in text.chars() {
-            census.chars += 1;
-            if is_stray_control(c) {
-                census.controls += 1;
-            } else if c == '\u{FFFD}' {
-                census.replacement += 1;
-            } else if !c.is_whitespace() && c != '\u{FEFF}' {
-                census.visible += 1;
+    fn of(text: &str, malformed: bool) -> Census {
+        let bytes = text.as_bytes();
+        let mut census = Census {
+            // Continuation bytes are 10xxxxxx (below -64 as i8); every other byte starts a
+            // character. A separate pass, because it vectorises.
+            chars: bytes.iter().filter(|&&byte| byte as i8 >= -0x40).count(),
+            ..Census::default()
+        };
+        for (index, &byte) in bytes.iter().enumerate() {
+            // Nearly every byte fails this one cheap test.
+            if byte >= 0x20 && byte != 0x7F && byte != 0xC2 {
+                continue;
             }
+            match byte {
+                b'\t' | b'\n' => {}
+                b'\r' | 0x0B | 0x0C => census.needs_normalising = true,
+                // C1 controls are U+0080..U+009F, encoded as C2 80..C2 9F.
+                0xC2 => {
+                    if matches!(bytes.get(index + 1), Some(0x80..=0x9F)) {
+                        census.controls += 1;
+                        census.needs_normalising = true;
+                    }
+                }
+                _ => {
+                    census.controls += 1;
+                    census.needs_normalising = true;
+                }
+            }
+        }
+        // U+FFFD is only counted against the file when the decoder put it there.
+        if malformed {
+            census.replacement = text.matches('\u{FFFD}').count();
         }
         census
     }
 
     /// Binary when more than one character in [`BINARY_RATIO`] is a control character or,
     /// after malformed bytes, a replacement character.
-    fn is_binary(&self, malformed: bool) -> bool {
-        let replacement = if malformed { self.replacement } else { 0 };
-        (self.controls + replacement) * BINARY_RATIO > self.chars
+    fn is_binary(&self) -> bool {
+        (self.controls + self.replacement) * BINARY_RATIO > self.chars
     }
+}
+
+/// True when `text` has a character that is neither whitespace nor a byte order mark. Stops
+/// at the first one, which in real files is at the start.
+fn has_visible(text: &str) -> bool {
+    text.chars()
+        .any(|c| !c.is_whitespace() && c != '\u{FEFF}' && !is_stray_control(c))
 }
 
 /// A control character that no text holds. Tab and the line breaks are text; vertical tab and
@@ -219,20 +253,8 @@ fn is_stray_control(c: char) -> bool {
 }
 
 /// Rewrites `text` with `'\n'` line ends (CRLF, CR, vertical tab and form feed all end a line)
-/// and without stray control characters. Returns `None` when nothing needs to change, which
-/// is checked on bytes so that clean files cost one fast scan and no copy. The count is of the
-/// control characters removed.
-fn normalise(text: &str) -> Option<(String, usize)> {
-    let bytes = text.as_bytes();
-    let needs_work = bytes.iter().enumerate().any(|(index, &byte)| {
-        (byte < 0x20 && byte != b'\t' && byte != b'\n')
-            || byte == 0x7f
-            // C1 controls are U+0080..U+009F, encoded in UTF-8 as C2 80..C2 9F.
-            || (byte == 0xC2 && matches!(bytes.get(index + 1), Some(0x80..=0x9F)))
-    });
-    if !needs_work {
-        return None;
-    }
+/// and without stray control characters. The count is of the control characters removed.
+fn normalise(text: &str) -> (String, usize) {
     let mut out = String::with_capacity(text.len());
     let mut removed = 0;
     let mut chars = text.chars().peekable();
@@ -249,7 +271,7 @@ fn normalise(text: &str) -> Option<(String, usize)> {
             c => out.push(c),
         }
     }
-    Some((out, removed))
+    (out, removed)
 }
 
 #[cfg(test)]

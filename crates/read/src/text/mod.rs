@@ -127,13 +127,15 @@ impl<'l> Sink<'l> {
         self.grids
     }
 
-    /// Counts cells as they are collected, so that no input collects more than
-    /// [`Limits::max_cells`] of them.
+    /// Counts cells and paragraphs as they are collected, so that no input collects more than
+    /// [`Limits::max_cells`] of them. Paragraphs count too: a text file is the one format
+    /// where a few bytes make a block (`a\n` repeated), and memory must stay bounded.
     pub fn count_cells(&mut self, cells: usize) -> Result<(), ReadError> {
         self.cells = self.cells.saturating_add(cells);
         if self.cells > self.limits.max_cells {
             return Err(ReadError::TooLarge(format!(
-                "the file holds more than {} table cells, the limit (raise with --max-cells)",
+                "the file holds more than {} table cells and lines of text, the limit (raise \
+                 with --max-cells)",
                 self.limits.max_cells
             )));
         }
@@ -151,15 +153,17 @@ impl<'l> Sink<'l> {
 
     /// Adds a paragraph; leading whitespace (indentation, full-width spaces) is dropped and an
     /// empty paragraph is not added.
-    pub fn paragraph(&mut self, line: u32, text: &str) {
+    pub fn paragraph(&mut self, line: u32, text: &str) -> Result<(), ReadError> {
         let text = text.trim();
         if text.is_empty() {
-            return;
+            return Ok(());
         }
+        self.count_cells(1)?;
         self.document.blocks.push(Block::Paragraph(Paragraph {
             text: text.to_string(),
             source: Source::line(line),
         }));
+        Ok(())
     }
 
     /// Reports a page number that was dropped.
@@ -241,6 +245,10 @@ mod tests {
         assert_eq!(error.code(), "too_large");
         assert!(error.to_string().contains("--max-cells"), "{error}");
         assert!(read(b"a\tb\tc\n", None, &limits).is_ok());
+        let error = read(b"a\nb\nc\nd\ne\nf\n", None, &limits).expect_err("too many lines");
+        assert_eq!(error.code(), "too_large");
+        let error = read("a\t".repeat(100).as_bytes(), None, &limits).expect_err("a wide row");
+        assert_eq!(error.code(), "too_large");
     }
 
     /// Pasted text made of the pieces the readers treat specially, in random order.

@@ -26,6 +26,10 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
         sink.check_time(index)?;
         let line = line_number(index);
         if raw.contains('\t') {
+            // Count before collecting, so that a hostile line of millions of tabs stops at the
+            // limit instead of allocating them all first.
+            let tabs = raw.bytes().filter(|&byte| byte == b'\t').count();
+            sink.count_cells(tabs + 1)?;
             let cells: Vec<CellDraft> = raw
                 .split('\t')
                 .map(|cell| CellDraft {
@@ -33,7 +37,6 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
                     line,
                 })
                 .collect();
-            sink.count_cells(cells.len())?;
             table.push(RowDraft {
                 cells,
                 first_line: line,
@@ -57,7 +60,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
             continue;
         }
         sink.table(std::mem::take(&mut table));
-        sink.paragraph(line, &cleaned.text);
+        sink.paragraph(line, &cleaned.text)?;
         blank = 0;
     }
     sink.table(table);
