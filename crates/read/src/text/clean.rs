@@ -40,7 +40,13 @@ pub(crate) fn clean(line: &str) -> Cleaned<'_> {
     let (text, had_field_code) = strip_field_codes(line);
     let text = match text {
         Cow::Borrowed(text) => markup(text),
-        Cow::Owned(text) => Cow::Owned(markup(&text).into_owned()),
+        Cow::Owned(text) => {
+            let converted = match markup(&text) {
+                Cow::Owned(converted) => Some(converted),
+                Cow::Borrowed(_) => None,
+            };
+            Cow::Owned(converted.unwrap_or(text))
+        }
     };
     let text = match text {
         Cow::Borrowed(text) => Cow::Borrowed(text.trim_end()),
