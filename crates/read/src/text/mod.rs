@@ -1,0 +1,346 @@
+//! The pasted-text reader: text that users copied out of Word, PDF tools or web systems, with
+//! tables in one of two shapes.
+//!
+//! - **Cell per line** ([`cells`]), what Word gives when a table is pasted as plain text: every
+//!   cell is a line that starts with a tab, a blank line ends a row, two blank lines and a line
+//!   without a tab end the table.
+//! - **Tab-separated** ([`tsv`]), what spreadsheets and web pages give: one row per line, cells
+//!   split by tabs, merged cells left empty.
+//!
+//! The dialect is decided once per document ([`Dialect::of`]): a line with a tab after its
+//! first character is a tab-separated row; a line with a single leading tab is a cell.
+//!
+//! Plain text states no spans. Cells are 1×1 where they appear, and a merged cell shows as an
+//! empty cell that holds its position; the normaliser reads the hierarchy from the gaps. Every
+//! cell and paragraph carries the 1-based line of its first text, every grid its line range.
+//!
+//! ```
+//! use jixiao_read::{text, Limits};
+//! use jixiao_grid::Block;
+//!
+//! let pasted = "绩效目标表\n\n一级指标\t二级指标\t指标值\n产出指标\t数量指标\t≥1145批次\n";
+//! let document = text::read(pasted.as_bytes(), Some("txt"), &Limits::default())?;
+//! assert_eq!(document.encoding.as_deref(), Some("utf-8"));
+//! let Block::Table(grid) = &document.blocks[1] else { panic!("a table") };
+//! assert_eq!(grid.row_cells(1)[2].text, "≥1145批次");
+//! assert_eq!(grid.row_cells(1)[2].source.line, Some(4));
+//! # Ok::<(), jixiao_read::ReadError>(())
+//! ```
+
+mod cells;
+mod clean;
+mod decode;
+mod tsv;
+
+use jixiao_grid::{Block, Cell, Diagnostic, Document, GridBuilder, Location, Paragraph, Source};
+
+use crate::{Limits, ReadError};
+
+/// Reads pasted text. Fails only for a file that is not text at all (empty, only whitespace,
+/// binary data) or that passes a limit; anything odd inside is read as well as possible and
+/// reported in the document's diagnostics.
+pub fn read(bytes: &[u8], extension: Option<&str>, limits: &Limits) -> Result<Document, ReadError> {
+    limits.check_input_size(bytes.len() as u64)?;
+    let decoded = decode::decode(bytes, extension)?;
+    let mut sink = Sink::new(limits);
+    sink.document.encoding = Some(decoded.encoding);
+    sink.document.diagnostics = decoded.diagnostics;
+    let text: &str = &decoded.text;
+    match Dialect::of(text) {
+        Dialect::CellPerLine => cells::parse(text, &mut sink)?,
+        Dialect::Tsv => tsv::parse(text, &mut sink)?,
+    }
+    Ok(sink.document)
+}
+
+/// How a document lays out its tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    /// Each cell on its own line after a tab (Word's plain-text paste).
+    CellPerLine,
+    /// Each row on one line, cells split by tabs.
+    Tsv,
+}
+
+impl Dialect {
+    /// Decides by votes: a line with exactly one tab, at its start, is a cell-per-line cell; a
+    /// line with a tab anywhere after its first character is a tab-separated row (such a row
+    /// may itself start with a tab when its first cell is empty, so leading tabs alone decide
+    /// nothing). Ties, and text without tabs, go to cell-per-line, which reads lines without
+    /// tabs as paragraphs just as the tab-separated reader does.
+    pub(crate) fn of(text: &str) -> Dialect {
+        let (mut cell_lines, mut row_lines) = (0usize, 0usize);
+        for line in text.split('\n') {
+            let bytes = line.as_bytes();
+            match bytes.iter().skip(1).position(|&byte| byte == b'\t') {
+                Some(_) => row_lines += 1,
+                None if bytes.first() == Some(&b'\t') => cell_lines += 1,
+                None => {}
+            }
+        }
+        if row_lines > cell_lines {
+            Dialect::Tsv
+        } else {
+            Dialect::CellPerLine
+        }
+    }
+}
+
+/// A cell as a dialect reader collects it, before the grid is built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CellDraft {
+    pub text: String,
+    pub line: u32,
+}
+
+/// A row as a dialect reader collects it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct RowDraft {
+    pub cells: Vec<CellDraft>,
+    pub first_line: u32,
+    pub last_line: u32,
+    /// Blank lines between the previous row and this one.
+    pub blank_before: usize,
+}
+
+/// Collects the blocks and diagnostics of a document and keeps the reader within its limits.
+#[derive(Debug)]
+pub(crate) struct Sink<'l> {
+    pub document: Document,
+    limits: &'l Limits,
+    cells: usize,
+    grids: u32,
+}
+
+impl<'l> Sink<'l> {
+    fn new(limits: &'l Limits) -> Self {
+        Sink {
+            document: Document::default(),
+            limits,
+            cells: 0,
+            grids: 0,
+        }
+    }
+
+    /// The index the next grid will have among the document's grids.
+    pub fn next_grid(&self) -> u32 {
+        self.grids
+    }
+
+    /// Counts cells and paragraphs as they are collected, so that no input collects more than
+    /// [`Limits::max_cells`] of them. Paragraphs count too: a text file is the one format
+    /// where a few bytes make a block (`a\n` repeated), and memory must stay bounded.
+    pub fn count_cells(&mut self, cells: usize) -> Result<(), ReadError> {
+        self.cells = self.cells.saturating_add(cells);
+        if self.cells > self.limits.max_cells {
+            return Err(ReadError::TooLarge(format!(
+                "the file holds more than {} table cells and lines of text, the limit (raise \
+                 with --max-cells)",
+                self.limits.max_cells
+            )));
+        }
+        Ok(())
+    }
+
+    /// Fails once the time budget is spent; the readers call it every few thousand lines.
+    pub fn check_time(&self, line_index: usize) -> Result<(), ReadError> {
+        if line_index.is_multiple_of(4096) {
+            self.limits.check_time()
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Adds a paragraph; leading whitespace (indentation, full-width spaces) is dropped and an
+    /// empty paragraph is not added.
+    pub fn paragraph(&mut self, line: u32, text: &str) -> Result<(), ReadError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.count_cells(1)?;
+        self.document.blocks.push(Block::Paragraph(Paragraph {
+            text: text.to_string(),
+            source: Source::line(line),
+        }));
+        Ok(())
+    }
+
+    /// Reports a page number that was dropped.
+    pub fn page_debris(&mut self, line: u32, text: &str) {
+        self.diagnostic(
+            Diagnostic::new(
+                "page_number_removed",
+                format!(
+                    "line {line}: `{}` looks like a page number left by the tool the text was \
+                     copied from; it was dropped",
+                    text.trim()
+                ),
+            )
+            .at(Location {
+                line: Some(line),
+                ..Location::default()
+            }),
+        );
+    }
+
+    pub fn diagnostic(&mut self, diagnostic: Diagnostic) {
+        self.document.diagnostics.push(diagnostic);
+    }
+
+    /// Builds a grid from rows of 1×1 cells and adds it.
+    pub fn table(&mut self, rows: Vec<RowDraft>) {
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+            return;
+        };
+        let location = Location {
+            line: Some(first.first_line),
+            line_end: Some(last.last_line),
+            grid: Some(self.grids),
+            ..Location::default()
+        };
+        let mut builder = GridBuilder::new();
+        for (row_index, row) in rows.into_iter().enumerate() {
+            for (col_index, cell) in row.cells.into_iter().enumerate() {
+                builder
+                    .push(Cell::new(row_index, col_index, cell.text).at(Source::line(cell.line)));
+            }
+        }
+        let (grid, diagnostics) = builder.build(location);
+        self.grids += 1;
+        self.document.blocks.push(Block::Table(grid));
+        self.document.diagnostics.extend(diagnostics);
+    }
+}
+
+/// A 1-based line number from a 0-based line index, saturating on absurd inputs.
+pub(crate) fn line_number(index: usize) -> u32 {
+    u32::try_from(index.saturating_add(1)).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dialect_votes_on_interior_tabs() {
+        assert_eq!(
+            Dialect::of("标题\n\t项目编码\n\t930-0801\n\n\t项目名称\n"),
+            Dialect::CellPerLine
+        );
+        assert_eq!(
+            Dialect::of("项目名称\t办公设备\n\t\t一般公共预算资金\t3.5\n\t上年结转\n"),
+            Dialect::Tsv
+        );
+        assert_eq!(Dialect::of("只有段落\n没有表格\n"), Dialect::CellPerLine);
+    }
+
+    #[test]
+    fn too_many_cells_is_too_large() {
+        let limits = Limits {
+            max_cells: 5,
+            ..Limits::default()
+        };
+        let error = read(b"a\tb\tc\nd\te\tf\n", None, &limits).expect_err("over the limit");
+        assert_eq!(error.code(), "too_large");
+        assert!(error.to_string().contains("--max-cells"), "{error}");
+        assert!(read(b"a\tb\tc\n", None, &limits).is_ok());
+        let error = read(b"a\nb\nc\nd\ne\nf\n", None, &limits).expect_err("too many lines");
+        assert_eq!(error.code(), "too_large");
+        let error = read("a\t".repeat(100).as_bytes(), None, &limits).expect_err("a wide row");
+        assert_eq!(error.code(), "too_large");
+    }
+
+    /// Pasted text made of the pieces the readers treat specially, in random order.
+    fn random_text(seed: &mut u64, pieces: usize) -> String {
+        const PIECES: [&str; 30] = [
+            "\t",
+            "\t",
+            "\t",
+            "\n",
+            "\n",
+            "\n",
+            "\n\n",
+            " ",
+            "\r",
+            "\u{3000}",
+            "TC ",
+            "\\f C ",
+            "\\l 1 ",
+            "\"",
+            "TOC ",
+            "PAGEREF _Toc1 ",
+            "<p>",
+            "</p>",
+            "<input type=checkbox checked>",
+            "<br",
+            "&amp;",
+            "&#",
+            ";",
+            "2",
+            "- 3 -",
+            "绩效目标表",
+            "产出指标",
+            "≤100优",
+            "<0.5%",
+            "一",
+        ];
+        let mut text = String::new();
+        for _ in 0..pieces {
+            // A linear congruential generator is enough to shuffle pieces reproducibly.
+            *seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            text.push_str(PIECES[(*seed >> 33) as usize % PIECES.len()]);
+        }
+        text
+    }
+
+    #[test]
+    fn random_pasted_text_never_panics_and_keeps_the_invariants() {
+        let mut seed = 7;
+        for round in 0..3000 {
+            let text = random_text(&mut seed, 1 + round % 200);
+            let Ok(document) = read(text.as_bytes(), Some("txt"), &Limits::default()) else {
+                continue;
+            };
+            for grid in document.grids() {
+                let first = grid.location.line.expect("a first line");
+                let last = grid.location.line_end.expect("a last line");
+                assert!(first <= last, "{text:?}");
+                for cell in grid.cells() {
+                    let line = cell.source.line.expect("a line");
+                    assert!((first..=last).contains(&line), "{text:?}");
+                    assert_eq!(cell.text.trim_end(), cell.text, "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hostile_lines_take_linear_time() {
+        // Each input is about 1 MB; a quadratic step would take minutes on any of them.
+        let inputs = [
+            " TC".repeat(300_000),
+            " TC \\f".repeat(150_000),
+            "<!--".repeat(250_000),
+            "&#".repeat(500_000),
+            "<p ".repeat(300_000),
+            format!("{}\n{}", "\tx".repeat(1000), "\n\ty\n".repeat(200_000)),
+        ];
+        for input in inputs {
+            let start = std::time::Instant::now();
+            let document = read(input.as_bytes(), None, &Limits::default()).expect("reads");
+            assert!(!document.blocks.is_empty());
+            assert!(start.elapsed().as_secs() < 20, "{}", &input[..20]);
+        }
+    }
+
+    #[test]
+    fn input_size_limit_applies() {
+        let limits = Limits {
+            max_input_bytes: 4,
+            ..Limits::default()
+        };
+        let error = read(b"12345", None, &limits).expect_err("over the limit");
+        assert_eq!(error.code(), "too_large");
+    }
+}
