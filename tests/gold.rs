@@ -76,7 +76,10 @@ fn compare_table(table: &Value, gold: &Value, label: &str) -> Vec<String> {
     let mut problems = Vec::new();
     let name = text(&table["project"]["name"]);
     if name != text(&gold["project_name"]) {
-        problems.push(format!("{label}: project name {name:?}, gold {:?}", gold["project_name"]));
+        problems.push(format!(
+            "{label}: project name {name:?}, gold {:?}",
+            gold["project_name"]
+        ));
     }
     if let Some(code) = gold["project_code"].as_str()
         && text(&table["project"]["code"]) != code
@@ -95,7 +98,9 @@ fn compare_table(table: &Value, gold: &Value, label: &str) -> Vec<String> {
     }
     let empty = Vec::new();
     let gold_indicators = gold["indicators"].as_array().unwrap_or(&empty);
-    let with_description = gold_indicators.iter().any(|i| i.get("description").is_some());
+    let with_description = gold_indicators
+        .iter()
+        .any(|i| i.get("description").is_some());
     let with_basis = gold_indicators.iter().any(|i| i.get("basis").is_some());
     let wanted: Vec<String> = gold_indicators
         .iter()
@@ -141,7 +146,11 @@ fn check_complete(stem: &str, path: &Path) -> Vec<String> {
         ));
     }
     for (index, (table, gold)) in tables.iter().zip(gold_tables).enumerate() {
-        problems.extend(compare_table(table, gold, &format!("{label} table {index}")));
+        problems.extend(compare_table(
+            table,
+            gold,
+            &format!("{label} table {index}"),
+        ));
     }
     problems
 }
@@ -173,7 +182,10 @@ fn lossy_text_gives_the_gold_tables() {
     let mut problems = Vec::new();
     for gold_table in gold["tables"].as_array().unwrap_or(&empty) {
         let name = text(&gold_table["project_name"]);
-        match tables.iter().find(|table| text(&table["project"]["name"]) == name) {
+        match tables
+            .iter()
+            .find(|table| text(&table["project"]["name"]) == name)
+        {
             Some(table) => problems.extend(compare_table(table, gold_table, &name)),
             None => problems.push(format!("no table named {name}")),
         }

@@ -650,12 +650,25 @@ fn misfit(row: &Row<'_>, columns: &Columns) -> Option<String> {
         match columns.role_at(cell.col) {
             None if is_side_label(&text) => {}
             None => return Some(format!("{text} lies outside the header's columns")),
-            Some(ColumnRole::Level1 | ColumnRole::Level2(_)) => {}
-            Some(_) => {
-                if vocab::level1(&text).is_some() || vocab::level2(&text).is_some() {
-                    return Some(format!(
-                        "the indicator name {text} sits in a 三级 or value column"
-                    ));
+            Some(
+                ColumnRole::Level1
+                | ColumnRole::Level2(_)
+                | ColumnRole::Description(_)
+                | ColumnRole::Basis(_),
+            ) => {}
+            // A 三级指标 may well be called 服务对象满意度; it is only out of place when the 二级
+            // column beside it is empty, so the name belongs there.
+            Some(ColumnRole::Level3(side)) => {
+                let level2_empty = columns.sides[side]
+                    .level2
+                    .is_none_or(|span| text::is_empty(&row.text_in(span.start, span.end)));
+                if level2_empty && vocab::is_vocabulary_name(&text) {
+                    return Some(format!("the indicator name {text} sits in the 三级 column"));
+                }
+            }
+            Some(ColumnRole::Value(..)) => {
+                if vocab::is_vocabulary_name(&text) {
+                    return Some(format!("the indicator name {text} sits in a value column"));
                 }
             }
         }
