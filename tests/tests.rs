@@ -5,6 +5,7 @@
 mod batch;
 mod cli;
 mod csv_output;
+mod gold;
 mod output_json;
 mod pipeline;
 mod schema;

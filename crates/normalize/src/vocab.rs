@@ -191,6 +191,59 @@ pub fn parents(level2: &str) -> &'static [&'static str] {
         .unwrap_or(&[])
 }
 
+/// Shortest prefix accepted as a cut-off name (`服务对象`, `可持续`).
+const MIN_TRUNCATED_CHARS: usize = 3;
+
+/// Like [`level1`], and also accepts a name cut short by a lossy converter when the cut form
+/// is the start of exactly one canonical name.
+pub fn level1_loose(text: &str) -> Option<&'static str> {
+    level1(text).or_else(|| {
+        truncated(
+            text,
+            LEVEL1.iter().flat_map(|entry| {
+                std::iter::once(entry.name)
+                    .chain(entry.variants.iter().copied())
+                    .map(|name| (name, entry.name))
+            }),
+        )
+    })
+}
+
+/// Like [`level2`], and also accepts a name cut short by a lossy converter (`服务对象满` →
+/// 服务对象满意度指标) when the cut form is the start of exactly one canonical name.
+pub fn level2_loose(text: &str) -> Option<&'static str> {
+    level2(text).or_else(|| {
+        truncated(
+            text,
+            LEVEL2.iter().flat_map(|entry| {
+                std::iter::once(entry.name)
+                    .chain(entry.variants.iter().copied())
+                    .map(|name| (name, entry.name))
+            }),
+        )
+    })
+}
+
+fn truncated<'a>(
+    text: &str,
+    names: impl Iterator<Item = (&'a str, &'static str)>,
+) -> Option<&'static str> {
+    let key = name_key(text);
+    if key.chars().count() < MIN_TRUNCATED_CHARS {
+        return None;
+    }
+    let mut found: Option<&'static str> = None;
+    for (name, canonical) in names {
+        if name.starts_with(&key) {
+            match found {
+                Some(previous) if previous != canonical => return None,
+                _ => found = Some(canonical),
+            }
+        }
+    }
+    found
+}
+
 /// True when `text` names any 一级 or 二级 indicator of the vocabulary.
 pub fn is_vocabulary_name(text: &str) -> bool {
     level1(text).is_some() || level2(text).is_some()
@@ -220,6 +273,18 @@ mod tests {
         assert_eq!(name_key("产出指标(50分)"), "产出指标");
         assert_eq!(name_key("效益指标 （20%）"), "效益指标");
         assert_eq!(name_key("满意度(服务对象)"), "满意度(服务对象)");
+    }
+
+    #[test]
+    fn truncated_names_are_accepted_only_when_unambiguous() {
+        assert_eq!(level2_loose("服务对象 满"), Some("服务对象满意度指标"));
+        assert_eq!(level2_loose("服务对象"), Some("服务对象满意度指标"));
+        assert_eq!(level2_loose("可持续"), Some("可持续影响指标"));
+        assert_eq!(level1_loose("满意度"), Some("满意度指标"));
+        // 社会 starts both 社会效益指标 and 社会成本指标; two characters are too few anyway.
+        assert_eq!(level2_loose("社会"), None);
+        assert_eq!(level2_loose("生态"), None);
+        assert_eq!(level2_loose("食品突发事件应急"), None);
     }
 
     #[test]

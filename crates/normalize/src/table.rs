@@ -1,0 +1,705 @@
+//! Building one performance target table from the rows that belong to it: the fields above the
+//! indicator header, the header, then the indicator rows with their merged 一级 / 二级 cells
+//! filled down, named by the vocabulary and corrected where the layout put them under a parent
+//! that cannot hold them.
+
+use jixiao_grid::{Diagnostic, Location};
+
+use crate::fields::Fields;
+use crate::header::{self, ColumnRole, Columns, Side, Span};
+use crate::model::{Indicator, Table, TableKind, Value};
+use crate::rows::{At, Row};
+use crate::text;
+use crate::value;
+use crate::vocab;
+
+/// Where a table under construction is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading the fields above the indicators.
+    Fields,
+    /// Reading indicator rows under a header.
+    Indicators,
+}
+
+/// A table under construction.
+#[derive(Debug)]
+pub struct Builder {
+    pub phase: Phase,
+    pub title: Option<String>,
+    pub fields: Fields,
+    pub columns: Option<Columns>,
+    indicators: Vec<Indicator>,
+    /// For each indicator: the side it was read from and its row (grid, row), to check after
+    /// the last row whether the two sides of a table really run in parallel.
+    origins: Vec<(usize, (usize, usize))>,
+    /// True once an indicator was found with no 一级 name, so that the warning is given once.
+    warned_missing_level: bool,
+    warnings: Vec<Diagnostic>,
+    /// The 一级 text in force (filled down from the last non-empty 一级 cell).
+    level1: Option<String>,
+    /// The 二级 text in force, per side.
+    level2: Vec<Option<String>>,
+    /// Unknown names already warned about, so each is reported once per table.
+    warned_unknown: Vec<String>,
+    first: Option<Location>,
+    last: Option<Location>,
+}
+
+impl Builder {
+    pub fn new(title: Option<String>) -> Self {
+        Builder {
+            phase: Phase::Fields,
+            title,
+            fields: Fields::default(),
+            columns: None,
+            indicators: Vec::new(),
+            warnings: Vec::new(),
+            level1: None,
+            level2: Vec::new(),
+            warned_unknown: Vec::new(),
+            origins: Vec::new(),
+            warned_missing_level: false,
+            first: None,
+            last: None,
+        }
+    }
+
+    /// Notes that `row` belongs to this table, for the table's location.
+    pub fn touch(&mut self, row: &Row<'_>) {
+        let location = row.location(None);
+        if self.first.is_none() {
+            self.first = Some(location.clone());
+        }
+        self.last = Some(location);
+    }
+
+    /// Starts the indicator section under `columns`.
+    pub fn start_indicators(&mut self, columns: Columns) {
+        self.level2 = vec![None; columns.sides.len()];
+        self.level1 = None;
+        self.columns = Some(columns);
+        self.phase = Phase::Indicators;
+    }
+
+    /// Reads one indicator row: by the header's columns when the row fits them, by content when
+    /// its cells have slid (see [`misfit`]).
+    pub fn read_indicator_row(&mut self, row: &Row<'_>) {
+        let Some(columns) = self.columns.clone() else {
+            return;
+        };
+        self.touch(row);
+        if self.indicators.is_empty() && self.read_subheader(row, &columns) {
+            return;
+        }
+        if let Some(reason) = misfit(row, &columns) {
+            self.realign(row, &columns, &reason);
+            return;
+        }
+
+        // 一级: a new name starts a new group; an empty or merged slot continues the one above.
+        let level1_text = text::clean(row.at(columns.level1.start).origin_text());
+        if !level1_text.is_empty() {
+            self.start_level1(level1_text);
+        }
+        // 二级: a name on one side of a two-sided row also holds for a side that has none of
+        // its own on that row (lossy copies often keep only one of the two).
+        let own: Vec<String> = columns
+            .sides
+            .iter()
+            .map(|side| {
+                side.level2
+                    .map(|span| text::clean(row.at(span.start).origin_text()))
+                    .unwrap_or_default()
+            })
+            .collect();
+        let shared = own.iter().find(|text| !text.is_empty()).cloned();
+        for (slot, text) in self.level2.iter_mut().zip(&own) {
+            if !text.is_empty() {
+                *slot = Some(text.clone());
+            } else if let Some(shared) = &shared {
+                *slot = Some(shared.clone());
+            }
+        }
+
+        for (side_index, side) in columns.sides.iter().enumerate() {
+            let level3 = span_text(row, side.level3);
+            let values: Vec<(String, bool)> = side
+                .values
+                .iter()
+                .map(|column| {
+                    span_text(
+                        row,
+                        Some(Span {
+                            start: column.start,
+                            end: column.end,
+                        }),
+                    )
+                })
+                .collect();
+            let description = span_text(row, side.description);
+            let basis = span_text(row, side.basis);
+
+            // A row whose 三级 and values are all empty is no indicator; neither is a row that
+            // only continues merged cells from above (it says nothing new).
+            let has_content =
+                !level3.0.is_empty() || values.iter().any(|(text, _)| !text.is_empty());
+            let says_something_new = level3.1
+                || values
+                    .iter()
+                    .any(|(text, fresh)| *fresh && !text.is_empty())
+                || description.1
+                || basis.1;
+            if !has_content || !says_something_new {
+                continue;
+            }
+
+            let level2_raw = self.level2.get(side_index).cloned().flatten();
+            let indicator = self.indicator(
+                row,
+                side,
+                level2_raw,
+                level3.0,
+                description.0,
+                basis.0,
+                values,
+            );
+            self.indicators.push(indicator);
+            self.origins.push((side_index, (row.grid_index, row.index)));
+        }
+    }
+
+    /// True when `row` opens a new set of indicators (产出 or 决策 again after 效益 or 满意度):
+    /// a second table whose header and fields were lost, as happens when a lossy copy drops
+    /// a page.
+    pub fn restarts(&self, row: &Row<'_>) -> bool {
+        let opens = row
+            .filled()
+            .find_map(|cell| vocab::level1_loose(&cell.text));
+        matches!(opens, Some("产出指标" | "决策" | "完成指标"))
+            && self
+                .indicators
+                .iter()
+                .any(|indicator| matches!(indicator.level1.as_str(), "效益指标" | "满意度指标"))
+    }
+
+    /// In a two-sided table where no row fills both sides, indicators in the 中长期 columns
+    /// are 年度 rows that slid left (a lossy copy dropped their empty cells): they are given
+    /// the 年度 columns' labels, with one warning.
+    fn reassign_sides(&mut self, columns: &Columns) {
+        if columns.sides.len() != 2 {
+            return;
+        }
+        let rows_of = |side: usize| -> Vec<(usize, usize)> {
+            self.origins
+                .iter()
+                .filter(|(at, _)| *at == side)
+                .map(|(_, row)| *row)
+                .collect()
+        };
+        let (first, second) = (rows_of(0), rows_of(1));
+        if first.is_empty() || second.is_empty() || first.iter().any(|row| second.contains(row)) {
+            return;
+        }
+        let annual = &columns.sides[1].values;
+        let mut moved = 0;
+        for (indicator, (side, _)) in self.indicators.iter_mut().zip(&self.origins) {
+            if *side != 0 {
+                continue;
+            }
+            for (value, column) in indicator.values.iter_mut().zip(annual) {
+                value.label = column.label.clone();
+                value.period = column.period;
+            }
+            moved += 1;
+        }
+        self.warnings.push(Diagnostic::new(
+            "side_reassigned",
+            format!(
+                "{moved} indicators stood in the 中长期 columns while others stood in the 年度 \
+                 columns and no row filled both: the cells slid, and they were read as 年度"
+            ),
+        ));
+    }
+
+    /// Adds a warning to the table.
+    pub fn warn(&mut self, diagnostic: Diagnostic) {
+        self.warnings.push(diagnostic);
+    }
+
+    fn start_level1(&mut self, text: String) {
+        self.level1 = Some(text);
+        for level2 in &mut self.level2 {
+            *level2 = None;
+        }
+    }
+
+    /// A second header row that names the value columns' periods (`半年 | 全年` under a merged
+    /// `指标值`): refines the value columns instead of being read as an indicator.
+    fn read_subheader(&mut self, row: &Row<'_>, columns: &Columns) -> bool {
+        let mut subs: Vec<(usize, usize, usize, usize, String)> = Vec::new();
+        for cell in row.filled() {
+            let key = text::key(&cell.text);
+            let Some(ColumnRole::Value(side, index)) = columns.role_at(cell.col) else {
+                return false;
+            };
+            if header::period_of(&key).is_none() && !key.contains("指标值") {
+                return false;
+            }
+            subs.push((side, index, cell.col, cell.col + cell.col_span, key));
+        }
+        if subs.is_empty() {
+            return false;
+        }
+        let mut refined = columns.clone();
+        for (side_index, side) in refined.sides.iter_mut().enumerate() {
+            let mut values = Vec::new();
+            for (index, parent) in columns.sides[side_index].values.iter().enumerate() {
+                let mut children = subs
+                    .iter()
+                    .filter(|sub| sub.0 == side_index && sub.1 == index)
+                    .peekable();
+                if children.peek().is_none() {
+                    values.push(parent.clone());
+                    continue;
+                }
+                for (_, _, start, end, key) in children {
+                    let label = if key.contains("指标值") {
+                        key.clone()
+                    } else {
+                        format!("{key}{}", parent.label)
+                    };
+                    values.push(header::ValueColumn {
+                        start: *start,
+                        end: (*end).min(parent.end).max(*start + 1),
+                        period: header::period_of(key).or(parent.period),
+                        label,
+                    });
+                }
+            }
+            side.values = values;
+        }
+        self.columns = Some(refined);
+        true
+    }
+
+    /// Reads a row whose cells slid out of their columns, by content: vocabulary names place
+    /// themselves as 一级 / 二级; of the remaining cells the last ones are the values and the one
+    /// before them the 三级指标; a single remaining cell continues the indicator above (a
+    /// wrapped value or 三级 text) unless the row starts a new group. The indicator goes to the
+    /// last side of a two-sided table (年度), the side these tables fill.
+    fn realign(&mut self, row: &Row<'_>, columns: &Columns, reason: &str) {
+        let Some(side_index) = columns.sides.len().checked_sub(1) else {
+            return;
+        };
+        let side = columns.sides[side_index].clone();
+        let mut new_level1: Option<String> = None;
+        let mut new_level2: Option<String> = None;
+        let mut remaining: Vec<(usize, String)> = Vec::new();
+        for cell in row.filled() {
+            let text = text::clean(&cell.text);
+            if is_side_label(&text) {
+                continue;
+            }
+            match (vocab::level1_loose(&text), vocab::level2_loose(&text)) {
+                (Some(_), None) => {
+                    new_level1.get_or_insert(text);
+                }
+                (None, Some(_)) => {
+                    new_level2.get_or_insert(text);
+                }
+                (Some(_), Some(_)) => {
+                    // 成本指标 is a 一级 of the 2021 framework and a 二级 of the older one: it is
+                    // the 一级 when it opens the row at the 一级 column or left of it.
+                    if new_level1.is_none()
+                        && new_level2.is_none()
+                        && cell.col <= columns.level1.start
+                    {
+                        new_level1 = Some(text);
+                    } else {
+                        new_level2.get_or_insert(text);
+                    }
+                }
+                (None, None) => remaining.push((cell.col, text)),
+            }
+        }
+        let starts_group = new_level1.is_some() || new_level2.is_some();
+        if let Some(level1) = new_level1 {
+            self.start_level1(level1);
+        }
+        if let Some(level2) = new_level2 {
+            for slot in &mut self.level2 {
+                *slot = Some(level2.clone());
+            }
+        }
+
+        let value_count = side.values.len();
+        match remaining.len() {
+            0 => {}
+            1 if !starts_group && !self.indicators.is_empty() => {
+                let Some((col, text)) = remaining.pop() else {
+                    return;
+                };
+                self.continue_above(row, columns, col, &text, reason);
+            }
+            count => {
+                let values_taken = value_count.min(count.saturating_sub(1));
+                let level3_at = count - values_taken - 1;
+                let extras: Vec<String> = remaining[..level3_at]
+                    .iter()
+                    .map(|(_, text)| text.clone())
+                    .collect();
+                let level3 = remaining[level3_at].1.clone();
+                let mut values: Vec<(String, bool)> = remaining[level3_at + 1..]
+                    .iter()
+                    .map(|(_, text)| (text.clone(), true))
+                    .collect();
+                values.resize(value_count, (String::new(), false));
+                let read_as = if values_taken == 0 {
+                    format!("三级指标 {level3} with no value")
+                } else {
+                    format!(
+                        "三级指标 {level3}, value {}",
+                        values
+                            .iter()
+                            .map(|(text, _)| text.as_str())
+                            .filter(|text| !text.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(" / ")
+                    )
+                };
+                self.warnings.push(
+                    Diagnostic::new(
+                        "row_realigned",
+                        format!("{}: {reason}; read by content as {read_as}", row.describe()),
+                    )
+                    .at(row.location(None)),
+                );
+                if !extras.is_empty() {
+                    self.warnings.push(
+                        Diagnostic::loss(
+                            "cells_unplaced",
+                            format!(
+                                "{}: no column could be found for {}; left out of the indicator",
+                                row.describe(),
+                                extras.join(" | ")
+                            ),
+                        )
+                        .at(row.location(None)),
+                    );
+                }
+                let level2_raw = self.level2.get(side_index).cloned().flatten();
+                let indicator = self.indicator(
+                    row,
+                    &side,
+                    level2_raw,
+                    level3,
+                    String::new(),
+                    String::new(),
+                    values,
+                );
+                self.indicators.push(indicator);
+                self.origins.push((side_index, (row.grid_index, row.index)));
+            }
+        }
+    }
+
+    /// Appends a lone cell to the indicator above: to its value when the cell sits in a value
+    /// column, to its 三级指标 otherwise.
+    fn continue_above(
+        &mut self,
+        row: &Row<'_>,
+        columns: &Columns,
+        col: usize,
+        text: &str,
+        reason: &str,
+    ) {
+        let Some(last) = self.indicators.last_mut() else {
+            return;
+        };
+        let into_value = matches!(columns.role_at(col), Some(ColumnRole::Value(..)) | None)
+            && !last.values.is_empty();
+        let what = if into_value {
+            if let Some(value) = last
+                .values
+                .iter_mut()
+                .rev()
+                .find(|value| !value.raw.is_empty())
+            {
+                value.raw.push_str(text);
+                value.parsed = value::parse(&value.raw);
+            } else if let Some(value) = last.values.first_mut() {
+                value.raw = text.to_string();
+                value.parsed = value::parse(&value.raw);
+            }
+            "value"
+        } else {
+            last.level3.push_str(text);
+            "三级指标"
+        };
+        self.warnings.push(
+            Diagnostic::new(
+                "row_continued",
+                format!(
+                    "{}: {reason}; the lone cell {text} was read as the rest of the {what} above",
+                    row.describe()
+                ),
+            )
+            .at(row.location(Some(col))),
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn indicator(
+        &mut self,
+        row: &Row<'_>,
+        side: &Side,
+        level2_raw: Option<String>,
+        level3: String,
+        description: String,
+        basis: String,
+        values: Vec<(String, bool)>,
+    ) -> Indicator {
+        let level1_raw = self.level1.clone();
+        let level1_canonical = level1_raw.as_deref().and_then(vocab::level1_loose);
+        let level2_canonical = level2_raw.as_deref().and_then(vocab::level2_loose);
+        self.warn_unknown(
+            row,
+            level1_raw.as_deref(),
+            level1_canonical.is_some(),
+            "一级指标",
+        );
+        self.warn_unknown(
+            row,
+            level2_raw.as_deref(),
+            level2_canonical.is_some(),
+            "二级指标",
+        );
+
+        let mut level1 = level1_canonical
+            .map(str::to_string)
+            .or_else(|| level1_raw.clone())
+            .or_else(|| {
+                level2_canonical
+                    .and_then(|name| vocab::parents(name).first())
+                    .map(|name| name.to_string())
+            })
+            .unwrap_or_default();
+        // A 一级 with no 二级 cell of its own (成本指标 in the 2021 framework): 二级 repeats it.
+        let level2 = level2_canonical
+            .map(str::to_string)
+            .or_else(|| level2_raw.clone())
+            .unwrap_or_else(|| level1.clone());
+
+        if let Some(name) = level2_canonical {
+            let parents = vocab::parents(name);
+            if let Some(&preferred) = parents.first()
+                && !parents.contains(&level1.as_str())
+            {
+                self.warnings.push(
+                    Diagnostic::new(
+                        "level1_corrected",
+                        format!(
+                            "{}: {name} sits under {level1} in the layout, which cannot hold it; it was \
+                             placed under {preferred}",
+                            row.describe()
+                        ),
+                    )
+                    .at(row.location(side.level2.map(|span| span.start))),
+                );
+                level1 = preferred.to_string();
+            }
+        }
+
+        if level1.is_empty() && !self.warned_missing_level {
+            self.warned_missing_level = true;
+            self.warnings.push(
+                Diagnostic::loss(
+                    "level_missing",
+                    format!(
+                        "{}: the 一级 and 二级 names of this row and those below it were lost in the \
+                         copy; they are left empty",
+                        row.describe()
+                    ),
+                )
+                .at(row.location(None)),
+            );
+        }
+        let values = side
+            .values
+            .iter()
+            .zip(values)
+            .map(|(column, (raw, _))| Value {
+                label: column.label.clone(),
+                period: column.period,
+                parsed: value::parse(&raw),
+                raw,
+            })
+            .collect();
+
+        Indicator {
+            level1_raw: level1_raw.filter(|raw| *raw != level1),
+            level2_raw: level2_raw.filter(|raw| *raw != level2),
+            level1,
+            level2,
+            level3,
+            description: Some(description).filter(|text| !text.is_empty()),
+            basis: Some(basis).filter(|text| !text.is_empty()),
+            values,
+            location: row.location(side.level3.map(|span| span.start)),
+        }
+    }
+
+    fn warn_unknown(&mut self, row: &Row<'_>, raw: Option<&str>, known: bool, what: &str) {
+        let Some(raw) = raw else {
+            return;
+        };
+        if known || self.warned_unknown.iter().any(|seen| seen == raw) {
+            return;
+        }
+        self.warned_unknown.push(raw.to_string());
+        self.warnings.push(
+            Diagnostic::new(
+                "unknown_name",
+                format!(
+                    "{}: the {what} {raw} is not in the vocabulary; it is kept as written",
+                    row.describe()
+                ),
+            )
+            .at(row.location(None)),
+        );
+    }
+
+    /// The finished table, or `None` when the rows never showed an indicator header.
+    pub fn finish(mut self) -> Option<Table> {
+        let columns = self.columns.clone()?;
+        self.reassign_sides(&columns);
+        let department = self.fields.department
+            || self
+                .title
+                .as_deref()
+                .is_some_and(|title| title.contains("部门整体"));
+        let mut project = self.fields.project.clone();
+        if project.unit.is_none() {
+            project.unit = project.implementer.clone();
+        }
+        let location = match (self.first, self.last) {
+            (Some(mut first), Some(last)) => {
+                if last.page != first.page {
+                    first.page_end = last.page_end.or(last.page);
+                }
+                if last.line != first.line {
+                    first.line_end = last.line_end.or(last.line);
+                }
+                first.col = None;
+                first
+            }
+            (first, _) => first.unwrap_or_default(),
+        };
+        Some(Table {
+            kind: if department {
+                TableKind::Department
+            } else {
+                TableKind::Project
+            },
+            title: self.title,
+            budget: self.fields.budget(),
+            project,
+            spending_plan: self.fields.spending_plan,
+            goals: self.fields.goals,
+            tasks: self.fields.tasks,
+            indicators: self.indicators,
+            warnings: self.warnings,
+            location,
+        })
+    }
+}
+
+/// The text of a column range on a row, and whether it starts on this row (`true`) or is
+/// carried from a merged cell above or to the left (`false`).
+fn span_text(row: &Row<'_>, span: Option<Span>) -> (String, bool) {
+    let Some(span) = span else {
+        return (String::new(), false);
+    };
+    let own = text::clean(&row.text_in(span.start, span.end));
+    if !own.is_empty() {
+        return (own, true);
+    }
+    match row.at(span.start) {
+        At::Below(cell) | At::Right(cell) => (text::clean(&cell.text), false),
+        At::Origin(_) | At::Empty => (String::new(), false),
+    }
+}
+
+/// Column labels that sit left of the 一级 column in some templates (绩效指标, 年度绩效指标).
+fn is_side_label(text: &str) -> bool {
+    matches!(
+        text::key(text).as_str(),
+        "绩效指标" | "年度绩效指标" | "绩效目标" | "年度绩效目标" | "绩效指标名称"
+    )
+}
+
+/// Why a row cannot be read by the header's columns, if it cannot: its cells slid when a
+/// lossy converter dropped empty merged cells. The signs are content that cannot be where it
+/// is: a cell outside every header column, an indicator name in a 三级 or value column, a
+/// value with no 三级指标 beside it, or a 二级 column holding text that is no 二级 name while the
+/// value column stays empty (the 三级 and value moved one column left).
+fn misfit(row: &Row<'_>, columns: &Columns) -> Option<String> {
+    for cell in row.filled() {
+        let text = text::clean(&cell.text);
+        match columns.role_at(cell.col) {
+            None if is_side_label(&text) => {}
+            None => return Some(format!("{text} lies outside the header's columns")),
+            Some(
+                ColumnRole::Level1
+                | ColumnRole::Level2(_)
+                | ColumnRole::Description(_)
+                | ColumnRole::Basis(_),
+            ) => {}
+            // A 三级指标 may well be called 服务对象满意度; it is only out of place when the 二级
+            // column beside it is empty, so the name belongs there.
+            Some(ColumnRole::Level3(side)) => {
+                let level2_empty = columns.sides[side]
+                    .level2
+                    .is_none_or(|span| text::is_empty(&row.text_in(span.start, span.end)));
+                if level2_empty && vocab::is_vocabulary_name(&text) {
+                    return Some(format!("the indicator name {text} sits in the 三级 column"));
+                }
+            }
+            Some(ColumnRole::Value(..)) => {
+                if vocab::is_vocabulary_name(&text) {
+                    return Some(format!("the indicator name {text} sits in a value column"));
+                }
+            }
+        }
+    }
+    for side in &columns.sides {
+        let level3 = side
+            .level3
+            .map(|span| text::clean(&row.text_in(span.start, span.end)))
+            .unwrap_or_default();
+        let level3_carried = side
+            .level3
+            .is_some_and(|span| matches!(row.at(span.start), At::Below(_)));
+        let values_filled = side
+            .values
+            .iter()
+            .any(|value| !text::is_empty(&row.text_in(value.start, value.end)));
+        if side.level3.is_some() && values_filled && level3.is_empty() && !level3_carried {
+            return Some("a value has no 三级指标 beside it".to_string());
+        }
+        if let Some(span) = side.level2 {
+            let level2 = text::clean(&row.text_in(span.start, span.end));
+            if !level2.is_empty()
+                && vocab::level2_loose(&level2).is_none()
+                && !values_filled
+                && !level3.is_empty()
+            {
+                return Some(format!(
+                    "{level2} is in the 二级 column but is no 二级 name, and the value column is empty"
+                ));
+            }
+        }
+    }
+    None
+}

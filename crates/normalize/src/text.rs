@@ -1,0 +1,159 @@
+//! Small text helpers shared by the normaliser: comparison keys, cleaning, recognisers.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// The form labels are compared in: NFKC, whitespace removed. `预算 数（万元）` → `预算数(万元)`.
+pub fn key(text: &str) -> String {
+    text.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Cell text as a value: trimmed, with trailing spaces of each line removed and blank lines
+/// dropped. Paragraph breaks inside the cell are kept as `'\n'`.
+pub fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let line = line.trim_matches(is_blank);
+        if line.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// Whitespace as it appears in these documents: ASCII, the ideographic space, no-break space.
+pub fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}'
+}
+
+/// True when the text has nothing but whitespace.
+pub fn is_empty(text: &str) -> bool {
+    text.chars().all(is_blank)
+}
+
+/// A line that is only a page number or page furniture: `2`, `- 3 -`, `第 3 页`, `3/10`.
+pub fn is_page_number(text: &str) -> bool {
+    let key = key(text);
+    if key.is_empty() {
+        return false;
+    }
+    let inner = key
+        .trim_start_matches(['-', '—', '–'])
+        .trim_end_matches(['-', '—', '–']);
+    let inner = inner
+        .strip_prefix('第')
+        .and_then(|rest| rest.strip_suffix('页'))
+        .unwrap_or(inner);
+    let digits_or_slash = |s: &str| {
+        !s.is_empty()
+            && s.chars().all(|c| c.is_ascii_digit() || c == '/')
+            && s.chars().any(|c| c.is_ascii_digit())
+    };
+    digits_or_slash(inner) && inner.len() <= 9
+}
+
+/// True when a paragraph reads like the caption of a performance target table or document:
+/// `1、办公场所租赁费绩效目标表`, `南通市本级项目预算绩效目标表`, `…绩效目标批复表`.
+pub fn is_table_title(text: &str) -> bool {
+    let key = key(text);
+    let chars = key.chars().count();
+    if chars == 0 || chars > 80 {
+        return false;
+    }
+    [
+        "绩效目标表",
+        "目标批复表",
+        "绩效目标申报表",
+        "绩效目标审核表",
+        "绩效指标表",
+        "目标表",
+    ]
+    .iter()
+    .any(|word| key.contains(word))
+}
+
+/// True when a paragraph may be the heading of a whole document.
+pub fn is_heading(text: &str) -> bool {
+    let key = key(text);
+    let chars = key.chars().count();
+    (2..=60).contains(&chars)
+        && !key.ends_with(['。', '；', ';', '，', ','])
+        && ["绩效", "预算", "批复", "目标"]
+            .iter()
+            .any(|word| key.contains(word))
+}
+
+/// Parses an amount as written in a budget cell: `23.85`, `8 万元`, `1,200`, `30万`. Returns the
+/// number and the unit written after it, if any.
+pub fn parse_amount(text: &str) -> Option<(f64, Option<String>)> {
+    let key = key(text);
+    let key = key.trim_start_matches(['¥', '￥']);
+    let number_end = key
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .map(|(index, _)| index)
+        .unwrap_or(key.len());
+    let (number, rest) = key.split_at(number_end);
+    let number: String = number.chars().filter(|&c| c != ',').collect();
+    if number.is_empty() || !number.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let value: f64 = number.parse().ok()?;
+    let rest = rest.trim_end_matches(['。', '.']);
+    match rest {
+        "" => Some((value, None)),
+        "万元" | "万" | "元" | "亿元" | "千元" => Some((value, Some(rest.to_string()))),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_width_and_spaces() {
+        assert_eq!(key("预算 数（万元）"), "预算数(万元)");
+        assert_eq!(key("半年（程） 指标值"), "半年(程)指标值");
+    }
+
+    #[test]
+    fn clean_keeps_paragraphs_and_drops_blank_lines() {
+        assert_eq!(clean("  a \n\n b\u{3000}\n"), "a\nb");
+        assert_eq!(clean("\u{3000}"), "");
+    }
+
+    #[test]
+    fn page_numbers_are_recognised() {
+        for text in ["2", "- 3 -", "第 3 页", "3/10", "１２"] {
+            assert!(is_page_number(text), "{text}");
+        }
+        for text in ["2024年度", "产出指标", "", "1.00", "12345678901"] {
+            assert!(!is_page_number(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn titles_and_headings() {
+        assert!(is_table_title("1、办公场所租赁费绩效目标表"));
+        assert!(is_table_title(
+            "巴中市2022年市级部门预算项目支出绩效目标批复表"
+        ));
+        assert!(!is_table_title("二、分项绩效目标"));
+        assert!(is_heading("南通市本级项目预算绩效目标表"));
+        assert!(!is_heading("第一部分"));
+    }
+
+    #[test]
+    fn amounts_with_units() {
+        assert_eq!(parse_amount("23.85"), Some((23.85, None)));
+        assert_eq!(parse_amount(" 8 万元"), Some((8.0, Some("万元".into()))));
+        assert_eq!(parse_amount("1,200"), Some((1200.0, None)));
+        assert_eq!(parse_amount("１２．５"), Some((12.5, None)));
+        assert_eq!(parse_amount("100.00%"), None);
+        assert_eq!(parse_amount("约8"), None);
+    }
+}
