@@ -21,10 +21,12 @@
 #   RUN_TIMEOUT      seconds one measured command may take  [1800]
 #   JIXIAO_BIN       binary to measure instead of building target/release/jixiao
 #                    (scripts/bench/standin.py tests the harness without jixiao)
+#   JIXIAO_COMMIT    the commit a JIXIAO_BIN binary was built from, for the report
 #   SKIP_BUILD=1     measure the existing target/release/jixiao without running cargo
 #   UPDATE_DOC       1 writes BENCHMARKS.md, 0 never  [auto: only a full run of the release build]
 #   BENCH_SECTION    name of this machine's section in BENCHMARKS.md  ["<cores>-core"]
 #   BENCH_WORK       scratch folder (git-ignored)  [bench-work]
+#   BENCH_DOC        file to write the section into  [BENCHMARKS.md; the harness's tests set it]
 #
 # The 16-core scaling figure, on a machine without network:
 #   NO_PYTHON=1 JOBS_LIST="1 16" make bench

@@ -101,6 +101,7 @@ class Config:
         "JIXIAO_BIN",
         "BENCH_WORK",
         "SKIP_BUILD",
+        "JIXIAO_COMMIT",
     )
 
     def __init__(self):
@@ -182,6 +183,42 @@ def machine():
     }
 
 
+def cpu_snapshot():
+    """The machine's busy CPU time so far (all processes, from /proc/stat) and this process's
+    own and its waited-for children's CPU time, both in seconds; `None` where /proc is missing.
+
+    Two snapshots tell how much CPU other work on the machine took during the run: on a shared
+    machine that is what lowers wall-clock rates and speed-ups, and the report says so.
+    """
+    try:
+        lines = Path("/proc/stat").read_text().splitlines()
+        fields = lines[0].split()
+    except (OSError, IndexError):
+        return None
+    if not fields or fields[0] != "cpu":
+        return None
+    ticks = [int(v) for v in fields[1:9]]
+    # user nice system idle iowait irq softirq steal: everything but idle and iowait is busy.
+    busy = sum(ticks) - ticks[3] - ticks[4]
+    hertz = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    own = os.times()
+    return {
+        "busy": busy / hertz,
+        # /proc/stat covers every CPU of the machine (in a container: of the host), which may
+        # be more than this process may use.
+        "cpus": sum(1 for line in lines if line.startswith("cpu") and line[3:4].isdigit()),
+        "ours": own.user + own.system + own.children_user + own.children_system,
+    }
+
+
+def other_work(start, end, seconds):
+    """The share of the machine's CPU time that other work took between two snapshots."""
+    if not start or not end or seconds <= 0 or not end["cpus"]:
+        return None
+    others = (end["busy"] - start["busy"]) - (end["ours"] - start["ours"])
+    return max(0.0, others) / (seconds * end["cpus"])
+
+
 def git_commit():
     head = _first_line(["git", "-C", str(ROOT), "rev-parse", "HEAD"])
     if head is None:
@@ -214,6 +251,9 @@ def identify(config):
         "version": version,
         "standin": standin,
         "built_by_script": config.binary_built,
+        # A binary built elsewhere (copied to a machine without cargo) cannot tell which commit
+        # it was built from; whoever copies it can say so.
+        "stated_commit": os.environ.get("JIXIAO_COMMIT", "").strip() or None,
     }
 
 
@@ -447,6 +487,7 @@ def main():
     bench = Bench(config)
     binary = identify(config)
     started = datetime.datetime.now(datetime.timezone.utc)
+    cpu_start = cpu_snapshot()
     results = {
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),
         "command": config.command,
@@ -479,6 +520,7 @@ def main():
         raise SystemExit(f"bench: {error}") from None
     results["load_end"] = list(os.getloadavg())
     results["seconds"] = (datetime.datetime.now(datetime.timezone.utc) - started).total_seconds()
+    results["other_work"] = other_work(cpu_start, cpu_snapshot(), results["seconds"])
     results["invalid"] = bench.invalid
     results["targets"] = report.targets(results)
 
@@ -501,22 +543,39 @@ def main():
 
 
 def write_doc(config, binary, results, section, log):
-    """Puts the figures into BENCHMARKS.md when they are figures of the real binary."""
-    wanted = config.update_doc
-    if wanted == "auto":
-        wanted = (
-            "1" if (config.binary_built and not config.quick and not results["invalid"]) else "0"
-        )
-    if wanted != "1":
-        log(
-            "bench: BENCHMARKS.md left as it is (UPDATE_DOC=1 writes it; it is written by "
-            "default only for a full run of the release build)"
-        )
-        return
+    """Puts the figures into BENCHMARKS.md when they are figures of the real binary reading
+    the corpus.
+
+    By default (UPDATE_DOC=auto) only a full run of the release build this script built, in
+    which every input was written and none failed, replaces the section: a smoke run, a binary
+    of unknown origin, or a build whose readers fail would put figures there that say nothing
+    about jixiao. UPDATE_DOC=1 writes anyway (the report then marks what is not valid), except
+    for the stand-in, whose figures are never jixiao's.
+    """
     if binary["standin"]:
         log("bench: BENCHMARKS.md left as it is: the stand-in's figures are not jixiao's")
         return
-    path = ROOT / "BENCHMARKS.md"
+    wanted = config.update_doc
+    if wanted == "auto":
+        reasons = []
+        if not config.binary_built:
+            reasons.append("the binary came from JIXIAO_BIN")
+        if config.quick:
+            reasons.append("QUICK=1 is a smoke run")
+        if results["invalid"]:
+            reasons.append("some runs did not write one document per input")
+        if any(row["met"] is None and "not valid" in row["measured"] for row in results["targets"]):
+            reasons.append("documents failed, so some figures are not valid")
+        if reasons:
+            log(
+                f"bench: BENCHMARKS.md left as it is ({'; '.join(reasons)}); "
+                "UPDATE_DOC=1 writes it all the same"
+            )
+            return
+    elif wanted != "1":
+        log("bench: BENCHMARKS.md left as it is (UPDATE_DOC=0)")
+        return
+    path = Path(os.environ.get("BENCH_DOC", "").strip() or ROOT / "BENCHMARKS.md")
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     path.write_text(report.replace_section(text, config.section, section), encoding="utf-8")
     log(f"bench: wrote the figures into BENCHMARKS.md, section {config.section!r}")
