@@ -87,7 +87,10 @@ if [[ "${NO_PYTHON:-0}" != 1 ]]; then
   requirements=scripts/bench/requirements.txt
   stamp="$venv/.requirements.sha256"
   wanted=$(python3 -c 'import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],"rb").read()).hexdigest())' "$requirements")
-  if [[ ! -x "$venv/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$wanted" ]]; then
+  # Reused only when it was made from these requirements and still imports them (a venv
+  # outlives the Python it was made with, and then breaks).
+  if [[ ! -x "$venv/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$wanted" ]] ||
+    ! "$venv/bin/python" -c 'import docx, openpyxl, pdfplumber, pypdf' >/dev/null 2>&1; then
     say "installing python-docx, openpyxl, pdfplumber and pypdf into $venv (one time)"
     rm -rf "$venv"
     python3 -m venv "$venv" ||

@@ -353,7 +353,7 @@ class Bench:
             for repetition in range(config.repeat):
                 for jobs in config.jobs:
                     self.log(
-                        f"bench: {fmt}: {count} files, -j {jobs} "
+                        f"bench: {fmt}: {_files(count)}, -j {jobs} "
                         f"(run {repetition + 1} of {config.repeat})"
                     )
                     figures = self.jixiao(folder, jobs, f"{fmt}-j{jobs}")
@@ -401,7 +401,7 @@ class Bench:
         converter = shutil.which("soffice") or shutil.which("libreoffice")
         manifest = self.build_corpus(f"doc-{count}", ["doc"], count)
         folder = self.config.work / "corpus" / f"doc-{count}"
-        self.log(f"bench: .doc: {count} files through LibreOffice, -j 1")
+        self.log(f"bench: .doc: {_files(count)} through LibreOffice, -j 1")
         figures = self.jixiao(folder, 1, "doc-j1")
         self.check(".doc -j 1", figures, count)
         return {"files": count, "bytes": manifest["bytes"], "converter": converter, **figures}
@@ -427,12 +427,12 @@ class Bench:
             for jobs in sorted({min(config.jobs), max(config.jobs)}):
                 tries = []
                 for _ in range(config.repeat):
-                    self.log(f"bench: compare {fmt}: jixiao -j {jobs} on {count} files")
+                    self.log(f"bench: compare {fmt}: jixiao -j {jobs} on {_files(count)}")
                     figures = self.jixiao(folder, jobs, f"compare-{fmt}-j{jobs}")
                     self.check(f"compare {fmt} -j {jobs}", figures, count)
                     tries.append(figures)
                 jixiao_runs[jobs] = best_of(jobs, tries)
-            self.log(f"bench: compare {fmt}: Python library on the same {count} files")
+            self.log(f"bench: compare {fmt}: Python library on the same {_files(count)}")
             output = self.out / f"python-{fmt}.jsonl"
             log = self.logs / f"python-{fmt}.log"
             figures = measure.run(
@@ -469,6 +469,10 @@ class Bench:
                 }
             )
         return results
+
+
+def _files(count):
+    return f"{count} file" if count == 1 else f"{count} files"
 
 
 def best_of(jobs, tries):

@@ -290,6 +290,9 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(rows["docx: ≥ 300 files/s at -j 2"]["measured"], "400 files/s")
         self.assertTrue(rows["docx: ≥ 300 files/s at -j 2"]["met"])
         self.assertIsNone(rows["xlsx: ≥ 300 files/s at -j 2"]["met"])
+        self.assertEqual(
+            rows["xlsx: ≥ 300 files/s at -j 2"]["measured"], "not measured (format not in FORMATS)"
+        )
         self.assertEqual(rows["pdf: ≥ 400 pages/s at -j 2"]["measured"], "480 pages/s")
         speed = rows["speed-up -j 1 → -j 2: ≥ 1.8×"]
         self.assertIn("1.99× over all formats (lowest format 1.88×)", speed["measured"])
