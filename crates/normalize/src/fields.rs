@@ -335,7 +335,10 @@ impl Fields {
                         .get(index)
                         .map_or(row.grid.cols(), |next| next.col)
                         .max(cell.col + cell.col_span);
-                    if matches!(field, Field::Overall | Field::Annual | Field::LongTerm) {
+                    if matches!(
+                        field,
+                        Field::Overall | Field::Annual | Field::LongTerm | Field::Text
+                    ) {
                         self.pending_below
                             .push((cell.col, end, field, cell_text.clone()));
                     }
@@ -386,6 +389,13 @@ impl Fields {
             }
             let label = label.clone();
             self.set(Field::Annual, &label, &text);
+            return true;
+        }
+        // One label left without a value and one text on the row below it: that text is
+        // its value (`预算规模及资金用途` over `| 资金用途…`), wherever it sits.
+        if let ([(_, _, field, label)], [cell]) = (pending.as_slice(), cells) {
+            let text = text::clean(&cell.text);
+            self.set(*field, label, &text);
             return true;
         }
         let mut used = false;
