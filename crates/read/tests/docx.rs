@@ -368,3 +368,50 @@ mod doc_fixtures {
         }
     }
 }
+
+/// Throughput of the docx reader on the three fixtures, read over and over on one thread and
+/// on two. Run with `cargo test --release -p jixiao-read --test docx -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a check; run it in a release build"]
+fn docx_throughput() {
+    use std::time::Instant;
+    let files: Vec<Vec<u8>> = DOCUMENTS
+        .iter()
+        .map(|stem| read_fixture(&format!("docx/{stem}.docx")))
+        .collect();
+    let limits = Limits::default();
+    let read_all = |rounds: usize| {
+        let mut tables = 0;
+        for _ in 0..rounds {
+            for bytes in &files {
+                let document = docx::read(bytes, &limits).expect("readable");
+                tables += document.grids().count();
+            }
+        }
+        tables
+    };
+    read_all(5);
+    let rounds = 300;
+    let started = Instant::now();
+    let tables = read_all(rounds);
+    let one_thread = started.elapsed();
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| scope.spawn(|| read_all(rounds / 2)))
+            .collect();
+        for worker in workers {
+            worker.join().expect("worker");
+        }
+    });
+    let two_threads = started.elapsed();
+    let count = (rounds * files.len()) as f64;
+    eprintln!(
+        "docx: {count} files ({tables} tables) in {:.3} s on one thread: {:.0} files/s, {:.2} ms \
+         per file; on two threads: {:.0} files/s",
+        one_thread.as_secs_f64(),
+        count / one_thread.as_secs_f64(),
+        one_thread.as_secs_f64() * 1000.0 / count,
+        count / two_threads.as_secs_f64()
+    );
+}

@@ -61,6 +61,7 @@ pub(super) fn read(xml: &str, limits: &Limits) -> Result<(Vec<Block>, Vec<Diagno
                 }
                 if body.skip_until.is_none() && !body.open(&element)? {
                     body.skip_until = Some(body.depth);
+                    fast_forward(&mut reader, xml, element.name().as_ref());
                 }
             }
             Event::Empty(element) => {
@@ -89,6 +90,61 @@ pub(super) fn read(xml: &str, limits: &Limits) -> Result<(Vec<Block>, Vec<Diagno
         }
     }
     body.finish()
+}
+
+/// Moves the reader to the end tag of the element it just opened, when that can be done by a
+/// plain scan: property elements (`w:pPr`, `w:rPr`, `w:tcBorders`) are most of the bytes of a
+/// typical document and none of their content is read, so jumping to `</w:pPr>` is several
+/// times faster than parsing every event inside. The scan gives up (and the events are skipped
+/// one by one) when something could hide or nest a tag of the same name: a comment, CDATA, a
+/// processing instruction, or a nested element of that name.
+fn fast_forward(reader: &mut Reader<&[u8]>, xml: &str, name: &str) {
+    let rest: &[u8] = reader.get_ref();
+    // The reader reads a suffix of `xml`; as text it can be searched with `str::find`, which
+    // looks for a byte many bytes at a time.
+    let Some(text) = xml
+        .len()
+        .checked_sub(rest.len())
+        .and_then(|start| xml.get(start..))
+    else {
+        return;
+    };
+    if !std::ptr::eq(text.as_ptr(), rest.as_ptr()) {
+        return;
+    }
+    let name = name.as_bytes();
+    let mut at = 0;
+    while let Some(offset) = text.get(at..).and_then(|tail| tail.find('<')) {
+        let open = at + offset;
+        let after = open + 1;
+        match rest.get(after) {
+            Some(b'!' | b'?') | None => return,
+            Some(b'/') => {
+                let end_name = after + 1;
+                if rest.get(end_name..end_name + name.len()) == Some(name)
+                    && rest.get(end_name + name.len()) == Some(&b'>')
+                {
+                    // The reader's byte position (used only in error messages) no longer
+                    // counts the skipped bytes; its element stack is intact because the end
+                    // tag is still to come.
+                    if let Some(remaining) = rest.get(open..) {
+                        *reader.get_mut() = remaining;
+                    }
+                    return;
+                }
+            }
+            Some(_) => {
+                let nested = rest.get(after..after + name.len()) == Some(name)
+                    && rest
+                        .get(after + name.len())
+                        .is_none_or(|byte| b" \t\r\n/>".contains(byte));
+                if nested {
+                    return;
+                }
+            }
+        }
+        at = after;
+    }
 }
 
 fn too_deep(what: &str, limit: usize) -> ReadError {
@@ -217,21 +273,19 @@ impl<'l> Body<'l> {
                 }
             }
             "trPr" => self.in_row_properties += 1,
-            "gridBefore" => {
-                if self.in_row_properties > 0 {
-                    let columns = number(attribute(element, "val").as_deref()).unwrap_or(0);
-                    if let Some(table) = self.tables.last_mut() {
-                        table.set_grid_before(columns);
-                    }
+            "gridBefore" if self.in_row_properties > 0 => {
+                let columns = number(attribute(element, "val").as_deref()).unwrap_or(0);
+                if let Some(table) = self.tables.last_mut() {
+                    table.set_grid_before(columns);
                 }
             }
             "del" => {
                 // A deletion mark in the row properties deletes the whole row; anywhere else
                 // `w:del` wraps deleted runs. Either way its content is not displayed.
-                if self.in_row_properties > 0 {
-                    if let Some(table) = self.tables.last_mut() {
-                        table.delete_row();
-                    }
+                if self.in_row_properties > 0
+                    && let Some(table) = self.tables.last_mut()
+                {
+                    table.delete_row();
                 }
                 return Ok(false);
             }
@@ -268,10 +322,11 @@ impl<'l> Body<'l> {
             }
             "default" if self.in_form_field > 0 => {
                 let value = on_off(attribute(element, "val").as_deref());
-                if let Some(field) = self.fields.last_mut() {
-                    if field.checkbox.is_some() && !field.checked_explicitly {
-                        field.checkbox = Some(value);
-                    }
+                if let Some(field) = self.fields.last_mut()
+                    && field.checkbox.is_some()
+                    && !field.checked_explicitly
+                {
+                    field.checkbox = Some(value);
                 }
             }
             "checked" => {
@@ -280,11 +335,11 @@ impl<'l> Body<'l> {
                     if let Some(control) = self.controls.last_mut() {
                         control.checkbox = Some(value);
                     }
-                } else if self.in_form_field > 0 {
-                    if let Some(field) = self.fields.last_mut() {
-                        field.checkbox = Some(value);
-                        field.checked_explicitly = true;
-                    }
+                } else if self.in_form_field > 0
+                    && let Some(field) = self.fields.last_mut()
+                {
+                    field.checkbox = Some(value);
+                    field.checked_explicitly = true;
                 }
             }
             "sdt" => self.controls.push(ContentControl::default()),
@@ -301,11 +356,12 @@ impl<'l> Body<'l> {
                 }
             }
             "sdtContent" => {
-                if let Some(control) = self.controls.last_mut() {
-                    if (control.checkbox.is_some() || control.placeholder) && !control.suppressing {
-                        control.suppressing = true;
-                        self.suppressing += 1;
-                    }
+                if let Some(control) = self.controls.last_mut()
+                    && (control.checkbox.is_some() || control.placeholder)
+                    && !control.suppressing
+                {
+                    control.suppressing = true;
+                    self.suppressing += 1;
                 }
             }
             "AlternateContent" => self.alternates.push(false),
@@ -318,10 +374,12 @@ impl<'l> Body<'l> {
                 }
             }
             // Deleted or moved-away text, field instructions, and properties (which hold tab
-            // stops that look like tabs, and old copies of cell properties in tracked changes).
+            // stops that look like tabs, and old copies of cell properties in tracked changes;
+            // cell borders and margins are skipped only because they are bulky).
             "moveFrom" | "delText" | "instrText" | "delInstrText" | "pPr" | "rPr" | "tblPr"
             | "tblPrEx" | "sectPr" | "tcPrChange" | "trPrChange" | "tblPrChange"
-            | "tblGridChange" | "pPrChange" | "rPrChange" | "sectPrChange" | "fldData" => {
+            | "tblGridChange" | "pPrChange" | "rPrChange" | "sectPrChange" | "fldData"
+            | "tcBorders" | "tcMar" => {
                 return Ok(false);
             }
             _ => {}
@@ -349,10 +407,10 @@ impl<'l> Body<'l> {
             "tc" => self.end_cell()?,
             "ffData" => self.in_form_field = self.in_form_field.saturating_sub(1),
             "sdt" => {
-                if let Some(control) = self.controls.pop() {
-                    if control.suppressing {
-                        self.suppressing = self.suppressing.saturating_sub(1);
-                    }
+                if let Some(control) = self.controls.pop()
+                    && control.suppressing
+                {
+                    self.suppressing = self.suppressing.saturating_sub(1);
                 }
             }
             "sdtPr" => {
@@ -360,12 +418,12 @@ impl<'l> Body<'l> {
             }
             "sdtContent" => {
                 let mut glyph = None;
-                if let Some(control) = self.controls.last_mut() {
-                    if control.suppressing {
-                        control.suppressing = false;
-                        self.suppressing = self.suppressing.saturating_sub(1);
-                        glyph = control.checkbox.map(checkbox_glyph);
-                    }
+                if let Some(control) = self.controls.last_mut()
+                    && control.suppressing
+                {
+                    control.suppressing = false;
+                    self.suppressing = self.suppressing.saturating_sub(1);
+                    glyph = control.checkbox.map(checkbox_glyph);
                 }
                 if let Some(glyph) = glyph {
                     self.push_char(glyph);
@@ -396,10 +454,10 @@ impl<'l> Body<'l> {
 
     /// Appends run content (a tab, a break, a symbol) when it is displayed.
     fn push(&mut self, text: &str) {
-        if self.displayed() {
-            if let Some(sink) = self.sink() {
-                sink.push_str(text);
-            }
+        if self.displayed()
+            && let Some(sink) = self.sink()
+        {
+            sink.push_str(text);
         }
     }
 
@@ -461,10 +519,11 @@ impl<'l> Body<'l> {
         if self.tables.is_empty() && self.body_paragraphs == 1 {
             return;
         }
-        if let Some(sink) = self.sink() {
-            if !sink.is_empty() && !sink.ends_with('\n') {
-                sink.push('\n');
-            }
+        if let Some(sink) = self.sink()
+            && !sink.is_empty()
+            && !sink.ends_with('\n')
+        {
+            sink.push('\n');
         }
     }
 
@@ -544,13 +603,13 @@ impl<'l> Body<'l> {
         if let Some(text) = nested_text {
             // The outer cell keeps the nested table's text, so a reader of the outer grid alone
             // still sees it; the nested grid itself follows the outer one.
-            if !text.is_empty() {
-                if let Some(sink) = self.sink() {
-                    if !sink.is_empty() && !sink.ends_with('\n') {
-                        sink.push('\n');
-                    }
-                    sink.push_str(&text);
+            if !text.is_empty()
+                && let Some(sink) = self.sink()
+            {
+                if !sink.is_empty() && !sink.ends_with('\n') {
+                    sink.push('\n');
                 }
+                sink.push_str(&text);
             }
             match grid {
                 Some(grid) => self.nested.push((seq, grid, diagnostics)),
@@ -594,10 +653,10 @@ impl<'l> Body<'l> {
                 }
             }
             Some("separate") => {
-                if self.fields_untracked == 0 {
-                    if let Some(field) = self.fields.last_mut() {
-                        field.separated = true;
-                    }
+                if self.fields_untracked == 0
+                    && let Some(field) = self.fields.last_mut()
+                {
+                    field.separated = true;
                 }
             }
             Some("end") => {

@@ -28,6 +28,8 @@
 
 mod body;
 mod table;
+#[cfg(test)]
+mod tests;
 
 use std::borrow::Cow;
 
@@ -97,10 +99,10 @@ fn main_part_name(archive: &mut Archive<'_>, limits: &Limits) -> Result<String, 
                         _ => {}
                     }
                 }
-                if let (Some(kind), Some(target)) = (kind, target) {
-                    if kind.ends_with("/officeDocument") {
-                        return Ok(target.trim_start_matches('/').to_string());
-                    }
+                if let (Some(kind), Some(target)) = (kind, target)
+                    && kind.ends_with("/officeDocument")
+                {
+                    return Ok(target.trim_start_matches('/').to_string());
                 }
             }
             Ok(Event::Eof) | Err(_) => return Ok(MAIN_PART.to_string()),

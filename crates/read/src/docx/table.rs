@@ -444,7 +444,7 @@ mod tests {
         table.cell.as_mut().expect("open").v_merge = Merge::Continue;
         table.end_cell();
         table.begin_cell(0);
-        table.cell.as_mut().expect("open").text.push_str("c");
+        table.cell.as_mut().expect("open").text.push('c');
         table.end_cell();
         table.end_row();
         let (grid, diagnostics) = table.finish();
