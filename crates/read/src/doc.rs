@@ -355,37 +355,43 @@ fn directory_entries(bytes: &[u8]) -> impl Iterator<Item = DirectoryEntry> + '_ 
         .unwrap_or_default()
         .chunks_exact(128)
         .filter_map(|record| {
-            let name_bytes = usize::from(u16::from_le_bytes([record[64], record[65]]));
-            let object_type = record[66];
+            let name_bytes = usize::from(u16_at(record, 64)?);
+            let object_type = *record.get(66)?;
             if !(4..=64).contains(&name_bytes) || name_bytes % 2 != 0 {
                 return None;
             }
             if !matches!(object_type, 1 | 2 | 5) {
                 return None;
             }
-            let units: Vec<u16> = record[..name_bytes]
-                .chunks_exact(2)
-                .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
-                .collect();
+            let units: Vec<u16> = (0..name_bytes / 2)
+                .map(|unit| u16_at(record, unit * 2))
+                .collect::<Option<_>>()?;
             let (last, name) = units.split_last()?;
             if *last != 0 || name.contains(&0) {
                 return None;
             }
             let name = String::from_utf16(name).ok()?;
-            let start_sector =
-                u32::from_le_bytes([record[116], record[117], record[118], record[119]]);
-            let size = u64::from(u32::from_le_bytes([
-                record[120],
-                record[121],
-                record[122],
-                record[123],
-            ]));
+            let start_sector = u32_at(record, 116)?;
+            let size = u64::from(u32_at(record, 120)?);
             Some(DirectoryEntry {
                 name,
                 start_sector,
                 size,
             })
         })
+}
+
+/// The little-endian `u16` at `at`, if the bytes are there.
+fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
+    let pair = bytes.get(at..at.checked_add(2)?)?;
+    Some(u16::from_le_bytes([*pair.first()?, *pair.get(1)?]))
+}
+
+/// The little-endian `u32` at `at`, if the bytes are there.
+fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+    let low = u32::from(u16_at(bytes, at)?);
+    let high = u32::from(u16_at(bytes, at.checked_add(2)?)?);
+    Some(low | high << 16)
 }
 
 /// True when the `WordDocument` stream's file information block says "encrypted".
@@ -399,9 +405,8 @@ fn word_stream_encrypted(bytes: &[u8], entry: &DirectoryEntry) -> bool {
     if entry.size < 4096 || entry.start_sector >= 0xFFFF_FFFA {
         return false;
     }
-    let shift = match bytes.get(30..32) {
-        Some(&[low, high]) => u32::from(u16::from_le_bytes([low, high])),
-        _ => return false,
+    let Some(shift) = u16_at(bytes, 30).map(u32::from) else {
+        return false;
     };
     if !(7..=16).contains(&shift) {
         return false;
@@ -410,11 +415,8 @@ fn word_stream_encrypted(bytes: &[u8], entry: &DirectoryEntry) -> bool {
     let Ok(offset) = usize::try_from(offset) else {
         return false;
     };
-    let read_u16 = |at: usize| {
-        let pair = bytes.get(offset.checked_add(at)?..offset.checked_add(at + 2)?)?;
-        Some(u16::from_le_bytes([pair[0], pair[1]]))
-    };
-    read_u16(0) == Some(WORD_IDENT) && read_u16(10).is_some_and(|flags| flags & F_ENCRYPTED != 0)
+    let field = |at: usize| u16_at(bytes, offset.checked_add(at)?);
+    field(0) == Some(WORD_IDENT) && field(10).is_some_and(|flags| flags & F_ENCRYPTED != 0)
 }
 
 #[cfg(test)]

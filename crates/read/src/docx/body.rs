@@ -48,7 +48,7 @@ pub(super) fn read(xml: &str, limits: &Limits) -> Result<(Vec<Block>, Vec<Diagno
         let event = match reader.read_event() {
             Ok(event) => event,
             Err(error) => {
-                let position = reader.error_position();
+                let position = reader.error_position() + body.skipped_bytes;
                 body.damaged(&error.to_string(), position)?;
                 break;
             }
@@ -61,7 +61,7 @@ pub(super) fn read(xml: &str, limits: &Limits) -> Result<(Vec<Block>, Vec<Diagno
                 }
                 if body.skip_until.is_none() && !body.open(&element)? {
                     body.skip_until = Some(body.depth);
-                    fast_forward(&mut reader, xml, element.name().as_ref());
+                    body.skipped_bytes += fast_forward(&mut reader, xml, element.name().as_ref());
                 }
             }
             Event::Empty(element) => {
@@ -98,7 +98,8 @@ pub(super) fn read(xml: &str, limits: &Limits) -> Result<(Vec<Block>, Vec<Diagno
 /// times faster than parsing every event inside. The scan gives up (and the events are skipped
 /// one by one) when something could hide or nest a tag of the same name: a comment, CDATA, a
 /// processing instruction, or a nested element of that name.
-fn fast_forward(reader: &mut Reader<&[u8]>, xml: &str, name: &str) {
+/// Returns the number of bytes passed over.
+fn fast_forward(reader: &mut Reader<&[u8]>, xml: &str, name: &str) -> u64 {
     let rest: &[u8] = reader.get_ref();
     // The reader reads a suffix of `xml`; as text it can be searched with `str::find`, which
     // looks for a byte many bytes at a time.
@@ -107,10 +108,10 @@ fn fast_forward(reader: &mut Reader<&[u8]>, xml: &str, name: &str) {
         .checked_sub(rest.len())
         .and_then(|start| xml.get(start..))
     else {
-        return;
+        return 0;
     };
     if !std::ptr::eq(text.as_ptr(), rest.as_ptr()) {
-        return;
+        return 0;
     }
     let name = name.as_bytes();
     let mut at = 0;
@@ -118,19 +119,20 @@ fn fast_forward(reader: &mut Reader<&[u8]>, xml: &str, name: &str) {
         let open = at + offset;
         let after = open + 1;
         match rest.get(after) {
-            Some(b'!' | b'?') | None => return,
+            Some(b'!' | b'?') | None => return 0,
             Some(b'/') => {
                 let end_name = after + 1;
                 if rest.get(end_name..end_name + name.len()) == Some(name)
                     && rest.get(end_name + name.len()) == Some(&b'>')
                 {
-                    // The reader's byte position (used only in error messages) no longer
-                    // counts the skipped bytes; its element stack is intact because the end
-                    // tag is still to come.
+                    // The reader's own byte position no longer counts the skipped bytes (the
+                    // caller adds them to error positions); its element stack is intact
+                    // because the end tag is still to come.
                     if let Some(remaining) = rest.get(open..) {
                         *reader.get_mut() = remaining;
+                        return open as u64;
                     }
-                    return;
+                    return 0;
                 }
             }
             Some(_) => {
@@ -139,12 +141,13 @@ fn fast_forward(reader: &mut Reader<&[u8]>, xml: &str, name: &str) {
                         .get(after + name.len())
                         .is_none_or(|byte| b" \t\r\n/>".contains(byte));
                 if nested {
-                    return;
+                    return 0;
                 }
             }
         }
         at = after;
     }
+    0
 }
 
 fn too_deep(what: &str, limit: usize) -> ReadError {
@@ -209,6 +212,10 @@ struct Body<'l> {
     in_control_properties: usize,
     in_form_field: usize,
     unknown_entities: usize,
+    /// True once the XML broke off with an error.
+    damaged: bool,
+    /// Bytes passed over by [`fast_forward`], which the reader's own position does not count.
+    skipped_bytes: u64,
 }
 
 impl<'l> Body<'l> {
@@ -236,6 +243,8 @@ impl<'l> Body<'l> {
             in_control_properties: 0,
             in_form_field: 0,
             unknown_entities: 0,
+            damaged: false,
+            skipped_bytes: 0,
         }
     }
 
@@ -245,7 +254,6 @@ impl<'l> Body<'l> {
         match element.local_name().as_ref() {
             "p" => self.begin_paragraph(),
             "t" => self.in_text = true,
-            "r" => {}
             "tab" | "ptab" => self.push(" "),
             "br" | "cr" => self.push("\n"),
             "noBreakHyphen" => self.push("-"),
@@ -676,6 +684,7 @@ impl<'l> Body<'l> {
     /// The XML broke off. What was read before stays, with a loss diagnostic; a part that
     /// breaks before any content is unreadable.
     fn damaged(&mut self, error: &str, position: u64) -> Result<(), ReadError> {
+        self.damaged = true;
         let nothing_read =
             self.blocks.is_empty() && self.tables.is_empty() && self.paragraph.trim().is_empty();
         if nothing_read {
@@ -696,10 +705,10 @@ impl<'l> Body<'l> {
 
     /// Closes whatever is still open and returns the blocks and diagnostics.
     fn finish(mut self) -> Result<(Vec<Block>, Vec<Diagnostic>), ReadError> {
-        if !self.tables.is_empty() {
+        if self.depth > 0 && !self.damaged {
             self.diagnostics.push(Diagnostic::loss(
-                "table_unterminated",
-                "the Word document ends inside a table; the table was kept as far as it goes",
+                "xml_truncated",
+                "the Word document's text (word/document.xml) ends before its elements close;                  it was read as far as it goes, and whatever followed is lost",
             ));
         }
         while let Some(table) = self.tables.last_mut() {

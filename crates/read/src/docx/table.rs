@@ -230,8 +230,10 @@ impl TableState {
         let span = span.min(MAX_COLUMNS - col);
 
         if open.v_merge == Merge::Continue {
-            if let Some(origin) = self.vertical_origin(col, span) {
-                let cell = &mut self.cells[origin];
+            if let Some(cell) = self
+                .vertical_origin(col, span)
+                .and_then(|origin| self.cells.get_mut(origin))
+            {
                 cell.row_span += 1;
                 if !text.is_empty() {
                     // Word hides the text of a continuation cell; it is kept in the merged
@@ -271,18 +273,19 @@ impl TableState {
         }
 
         if open.h_merge == Merge::Continue {
-            if let Some(previous) = self.last_in_row {
-                let cell = &mut self.cells[previous];
-                if cell.row == row && cell.col + cell.col_span == col {
-                    cell.col_span += span;
-                    if !text.is_empty() {
-                        if !cell.text.is_empty() {
-                            cell.text.push('\n');
-                        }
-                        cell.text.push_str(&text);
+            let adjacent = self
+                .last_in_row
+                .and_then(|previous| self.cells.get_mut(previous))
+                .filter(|cell| cell.row == row && cell.col + cell.col_span == col);
+            if let Some(cell) = adjacent {
+                cell.col_span += span;
+                if !text.is_empty() {
+                    if !cell.text.is_empty() {
+                        cell.text.push('\n');
                     }
-                    return false;
+                    cell.text.push_str(&text);
                 }
+                return false;
             }
             self.diagnostics.push(
                 Diagnostic::new(
@@ -305,7 +308,9 @@ impl TableState {
             self.column_origins.resize(col + 1, None);
         }
         // Only a cell that starts a vertical merge can be continued below.
-        self.column_origins[col] = (open.v_merge == Merge::Restart).then_some(index);
+        if let Some(origin) = self.column_origins.get_mut(col) {
+            *origin = (open.v_merge == Merge::Restart).then_some(index);
+        }
         self.last_in_row = Some(index);
         true
     }

@@ -753,3 +753,45 @@ fn docx_rs_merges_are_read() {
     );
     assert_eq!(grid.slot(2, 2).expect("value").cell.text, "≥95%");
 }
+
+/// `word/document.xml` of a real corpus document.
+fn corpus_xml() -> Vec<u8> {
+    let bytes = include_bytes!("../../../../fixtures/docx/000_5951d4f30969a9c2.docx");
+    let mut archive = crate::archive::Archive::open(bytes, "Word document").expect("zip");
+    archive
+        .read("word/document.xml", &Limits::default())
+        .expect("inflate")
+        .expect("main part")
+}
+
+#[test]
+fn real_document_cut_anywhere_reads_as_far_as_it_goes() {
+    let xml = corpus_xml();
+    let whole = read(&package(&[("word/document.xml", &xml)]), &Limits::default()).expect("whole");
+    let all_grids = whole.grids().count();
+    let mut previous_grids = 0;
+    for step in 1..64 {
+        let mut cut = xml.len() * step / 64;
+        while std::str::from_utf8(&xml[..cut]).is_err() {
+            cut -= 1;
+        }
+        let bytes = package(&[("word/document.xml", &xml[..cut])]);
+        let document = read(&bytes, &Limits::default())
+            .unwrap_or_else(|error| panic!("cut at {cut}: {error}"));
+        let lost: Vec<_> = document.diagnostics.iter().filter(|d| d.lost).collect();
+        assert!(
+            lost.iter()
+                .any(|d| d.code == "xml_truncated" || d.code == "xml_damaged"),
+            "cut at {cut}: {:?}",
+            document.diagnostics
+        );
+        let grids = document.grids().count();
+        assert!(
+            grids >= previous_grids && grids <= all_grids,
+            "cut at {cut}"
+        );
+        previous_grids = grids;
+        assert!(paragraphs(&document).contains(&"第一部分"), "cut at {cut}");
+    }
+    assert!(previous_grids >= all_grids - 1);
+}
