@@ -180,7 +180,9 @@ fn docx_gives_the_gold_indicators() {
 #[test]
 fn doc_gives_the_gold_indicators() {
     if !converter_installed() {
-        eprintln!("skipped: LibreOffice (soffice) is not installed, so .doc files cannot be converted");
+        eprintln!(
+            "skipped: LibreOffice (soffice) is not installed, so .doc files cannot be converted"
+        );
         return;
     }
     check_format("doc", "doc");

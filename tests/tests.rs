@@ -6,6 +6,7 @@ mod batch;
 mod cli;
 mod csv_output;
 mod gold;
+mod lossy;
 mod output_json;
 mod pipeline;
 mod schema;
