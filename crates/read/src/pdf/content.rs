@@ -142,6 +142,9 @@ pub(crate) struct Glyph {
     /// True for white space (spaces, ideographic spaces), which separates words but is not
     /// text of its own.
     pub space: bool,
+    /// True for a glyph with no character mapping: it takes room on the line but gives no
+    /// text (see `PageContent::unmapped`).
+    pub hole: bool,
 }
 
 /// A horizontal or vertical rule segment in page space.
@@ -769,9 +772,14 @@ impl<'o, 'a> Interpreter<'o, 'a> {
             if !(0.05..=5000.0).contains(&glyph_size) || !glyph_size.is_finite() {
                 return;
             }
-            let Some(text) = code.text else {
-                out.unmapped += 1;
-                return;
+            // An unmapped glyph gives no text but keeps its place, so that the gap it leaves
+            // does not read as a word space.
+            let (text, hole) = match code.text {
+                Some(text) => (text, false),
+                None => {
+                    out.unmapped += 1;
+                    (Mapped::Char(' '), true)
+                }
             };
             if out.glyphs.len() >= MAX_GLYPHS_PER_PAGE {
                 out.truncated = true;
@@ -804,7 +812,7 @@ impl<'o, 'a> Interpreter<'o, 'a> {
             } else {
                 v0
             };
-            if !is_space {
+            if !is_space && !hole {
                 out.mapped += 1;
             }
             out.glyphs.push(Glyph {
@@ -817,6 +825,7 @@ impl<'o, 'a> Interpreter<'o, 'a> {
                 direction,
                 text,
                 space: is_space,
+                hole,
             });
         });
         if self.out.unmapped > unmapped_before

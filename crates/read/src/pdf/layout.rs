@@ -608,7 +608,7 @@ fn lines_of(glyphs: &[&Glyph], direction: Direction) -> Vec<Line> {
             if let Some(group) = groups.last_mut() {
                 group.push(entry);
             }
-            if !entry.3.space {
+            if !entry.3.space && !entry.3.hole {
                 reference_size = reference_size.max(entry.3.size);
             }
         } else {
@@ -639,6 +639,13 @@ fn line_from(group: &[(f64, f64, f64, &Glyph)]) -> Option<Line> {
     let mut baseline_sum = 0.0;
     for &entry in group {
         let (u0, u1, v, glyph) = entry;
+        if glyph.hole {
+            // An unmapped glyph: no text, but the line runs on through it.
+            if let Some(last) = kept.last_mut() {
+                last.1 = last.1.max(u1);
+            }
+            continue;
+        }
         if glyph.space {
             pending_space = !kept.is_empty();
             continue;
@@ -777,7 +784,7 @@ pub(crate) fn join_wrapped(text: &mut String, next: &str) {
 /// Assembles glyphs into text. `bounds` (`[x0, y0, x1, y1]`) is the box the text sits in,
 /// which decides which lines end short of its right edge.
 fn assemble(glyphs: &[&Glyph], bounds: Option<[f64; 4]>) -> Block {
-    if glyphs.iter().all(|glyph| glyph.space) {
+    if glyphs.iter().all(|glyph| glyph.space || glyph.hole) {
         return Block::default();
     }
     let direction = dominant_direction(glyphs);
@@ -1002,6 +1009,7 @@ mod tests {
             direction: Direction::Right,
             text: Mapped::Char(c),
             space: c == ' ',
+            hole: false,
         }
     }
 
