@@ -1083,3 +1083,68 @@ fn contents_array_and_inherited_resources() {
     let document = read(&pdf.bytes()).expect("readable");
     assert_eq!(paragraphs(&document), vec!["确保"]);
 }
+
+/// Merged cells whose rows continue on a later page: `(table, text, rows, first page, last
+/// page)`, from the pages of the other cells on the rows the merged cell covers.
+fn cross_page_merges(document: &Document) -> Vec<(usize, String, usize, u32, u32)> {
+    let mut out = Vec::new();
+    for (index, grid) in grids(document).into_iter().enumerate() {
+        for cell in grid.cells().iter().filter(|cell| cell.row_span > 1) {
+            let first = cell.source.page.unwrap_or(0);
+            let last = (cell.row..=cell.last_row())
+                .flat_map(|row| grid.row_cells(row).iter())
+                .filter_map(|other| other.source.page)
+                .max()
+                .unwrap_or(first);
+            if last > first {
+                out.push((index + 1, norm(&cell.text), cell.row_span, first, last));
+            }
+        }
+    }
+    out
+}
+
+/// The merged 一级指标 (and 二级指标) cells that cross a page break span it as one cell. The
+/// corpus holds no 47-row merged cell; these are all the merged cells that cross pages, each
+/// checked with its span and pages.
+#[test]
+fn merged_cells_span_page_breaks() {
+    let owned = |list: &[(usize, &str, usize, u32, u32)]| -> Vec<(usize, String, usize, u32, u32)> {
+        list.iter()
+            .map(|&(t, text, rows, a, b)| (t, text.to_string(), rows, a, b))
+            .collect()
+    };
+    assert_eq!(
+        cross_page_merges(&read_fixture("000_5951d4f30969a9c2")),
+        owned(&[
+            (1, "产出指标", 4, 4, 5),
+            (2, "产出指标", 4, 5, 6),
+            (3, "效益指标", 4, 6, 7),
+        ])
+    );
+    assert_eq!(
+        cross_page_merges(&read_fixture("001_7ba444aee7ec495e")),
+        owned(&[
+            (1, "效益指标", 4, 4, 5),
+            (2, "效益指标", 4, 6, 7),
+            (3, "产出指标", 4, 7, 8),
+            (5, "效益指标", 4, 10, 11),
+            (6, "产出指标", 4, 11, 12),
+            (8, "效益指标", 4, 13, 14),
+            (9, "产出指标", 4, 14, 15),
+            (14, "效益指标", 4, 20, 21),
+            (15, "产出指标", 4, 21, 22),
+        ])
+    );
+    assert_eq!(
+        cross_page_merges(&read_fixture("003_f17e630e396b42a6")),
+        owned(&[
+            (1, "决策", 6, 1, 2),
+            (1, "绩效目标", 2, 1, 2),
+            (2, "效益指标", 4, 3, 4),
+            (5, "过程", 5, 8, 9),
+            (8, "决策", 6, 14, 15),
+            (8, "资金投入", 2, 14, 15),
+        ])
+    );
+}

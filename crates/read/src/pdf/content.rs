@@ -1006,3 +1006,139 @@ fn is_wide(text: &Mapped) -> bool {
         Mapped::Text(text) => text.chars().next().is_some_and(is_wide_char),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use lopdf::dictionary;
+
+    use super::*;
+
+    /// Runs `content` on an empty document whose resources hold Helvetica as `F1`.
+    fn run(content: &[u8]) -> PageContent {
+        let doc = lopdf::Document::with_version("1.5");
+        let limits = Limits::default();
+        let objects = Objects::new(&doc, &limits);
+        let resources = dictionary! {
+            "Font" => dictionary! {
+                "F1" => dictionary! {
+                    "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+                },
+            },
+        };
+        let mut cache = Cache::default();
+        let mut interpreter = Interpreter::new(&objects, &mut cache, &limits, Matrix::IDENTITY);
+        interpreter.run(content, Some(&resources)).expect("runs");
+        interpreter.finish()
+    }
+
+    fn chars(content: &PageContent) -> Vec<(String, f64, f64)> {
+        content
+            .glyphs
+            .iter()
+            .map(|g| {
+                let mut text = String::new();
+                g.text.push_to(&mut text);
+                ((text), (g.u0 * 100.0).round() / 100.0, g.v)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn glyphs_advance_by_width_character_and_word_spacing() {
+        // Helvetica: A = 667, space = 278 thousandths; 10 pt; Tc 1, Tw 3.
+        let content = run(b"BT /F1 10 Tf 1 Tc 3 Tw 100 700 Td (A B) Tj ET");
+        assert_eq!(
+            chars(&content),
+            vec![
+                ("A".to_string(), 100.0, 700.0),
+                (" ".to_string(), 107.67, 700.0),
+                ("B".to_string(), 114.45, 700.0),
+            ]
+        );
+        assert!(content.glyphs[1].space);
+        assert_eq!(content.mapped, 2);
+    }
+
+    #[test]
+    fn tj_numbers_horizontal_scale_and_leading() {
+        // -1000 moves one em right; Tz 50 halves advances; T* moves down by TL.
+        let content = run(b"BT /F1 10 Tf 50 Tz 14 TL 100 700 Td [(A) -1000 (B)] TJ T* (C) ' ET");
+        assert_eq!(
+            chars(&content),
+            vec![
+                ("A".to_string(), 100.0, 700.0),
+                ("B".to_string(), 108.34, 700.0),
+                ("C".to_string(), 100.0, 672.0),
+            ]
+        );
+    }
+
+    #[test]
+    fn graphics_state_is_saved_and_restored() {
+        let content = run(
+            b"q 2 0 0 2 0 0 cm BT /F1 10 Tf 10 10 Td (A) Tj ET Q BT /F1 10 Tf 10 10 Td (A) Tj ET",
+        );
+        let glyphs = &content.glyphs;
+        assert_eq!(
+            (glyphs[0].u0, glyphs[0].v, glyphs[0].size),
+            (20.0, 20.0, 20.0)
+        );
+        assert_eq!(
+            (glyphs[1].u0, glyphs[1].v, glyphs[1].size),
+            (10.0, 10.0, 10.0)
+        );
+    }
+
+    #[test]
+    fn stroked_rectangles_lines_and_thin_fills_become_rules() {
+        let content = run(
+            b"0.5 w 10 0 0 10 0 0 cm 1 1 20 10 re S 0 0 1 rg 0 30 m 30 30 l S\n\
+              1 1 1 rg 0 50 30 0.05 re f 0 g 0 60 30 0.05 re f 0 70 30 5 re f 5 80 m 15 90 l S",
+        );
+        let mut rules: Vec<(bool, f64, f64, f64)> = content
+            .segments
+            .iter()
+            .map(|s| (s.horizontal, s.position, s.start, s.end))
+            .collect();
+        rules.sort_by(|a, b| a.partial_cmp(b).expect("numbers"));
+        assert_eq!(
+            rules,
+            vec![
+                (false, 10.0, 10.0, 110.0),
+                (false, 210.0, 10.0, 110.0),
+                (true, 10.0, 10.0, 210.0),
+                (true, 110.0, 10.0, 210.0),
+                (true, 300.0, 0.0, 300.0),
+                (true, 600.25, 0.0, 300.0),
+            ]
+        );
+        // The white rule, the 50-point high fill and the diagonal draw no rules.
+        assert!((content.segments[0].thickness - 5.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn inline_images_and_marked_content_are_skipped() {
+        let content = run(b"/P <</MCID 0>> BDC BT /F1 10 Tf 10 10 Td (A) Tj ET EMC\n\
+              BI /W 2 /H 1 /BPC 8 /CS /G ID \x00\xff EI\nBT /F1 10 Tf 10 30 Td (B) Tj ET");
+        assert_eq!(content.images, 1);
+        let texts: Vec<String> = chars(&content).into_iter().map(|c| c.0).collect();
+        assert_eq!(texts, ["A", "B"]);
+    }
+
+    #[test]
+    fn a_missing_font_maps_nothing_but_counts_its_glyphs() {
+        let content = run(b"BT /F9 10 Tf 10 10 Td (abc) Tj ET");
+        assert_eq!((content.mapped, content.unmapped), (0, 3));
+        assert!(content.glyphs.iter().all(|g| g.hole));
+    }
+
+    #[test]
+    fn matrices_compose_in_pdf_order() {
+        let scale = Matrix([2.0, 0.0, 0.0, 2.0, 0.0, 0.0]);
+        let shift = Matrix::translate(10.0, 0.0);
+        assert_eq!(scale.then(shift).apply(1.0, 1.0), (12.0, 2.0));
+        assert_eq!(shift.then(scale).apply(1.0, 1.0), (22.0, 2.0));
+        assert_eq!(Direction::of(0.0, 1.0), Direction::Up);
+        assert_eq!(Direction::Up.frame(3.0, 5.0), (5.0, -3.0));
+    }
+}

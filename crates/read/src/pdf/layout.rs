@@ -30,6 +30,8 @@ const TOUCH_TOLERANCE: f64 = 2.5;
 const EDGE_COVERAGE: f64 = 0.5;
 /// Largest lattice (rows × columns) built for one table; larger groups of rules are drawings.
 const MAX_LATTICE: usize = 1 << 20;
+/// Most horizontal × vertical rule pairs examined on one page.
+const MAX_RULE_PAIRS: usize = 1 << 26;
 
 /// A merged rule.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -337,24 +339,28 @@ fn nearest(boundaries: &[f64], value: f64, tolerance: f64) -> Option<usize> {
         .map(|(index, _)| index)
 }
 
-/// Length of `[low, high]` covered by the given intervals (which may overlap).
-fn coverage(intervals: &[(f64, f64)], low: f64, high: f64) -> f64 {
-    let mut pieces: Vec<(f64, f64)> = intervals
-        .iter()
-        .map(|&(a, b)| (a.max(low), b.min(high)))
-        .filter(|(a, b)| b > a)
-        .collect();
-    pieces.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut total = 0.0;
-    let mut reach = low;
-    for (a, b) in pieces {
-        let a = a.max(reach);
-        if b > a {
-            total += b - a;
-            reach = b;
+/// Sorts intervals and merges those that overlap, so that coverage can be summed.
+fn disjoint(mut intervals: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    intervals.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(intervals.len());
+    for (start, end) in intervals {
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
         }
     }
-    total
+    out
+}
+
+/// Length of `[low, high]` covered by sorted, disjoint intervals.
+fn coverage(intervals: &[(f64, f64)], low: f64, high: f64) -> f64 {
+    let first = intervals.partition_point(|interval| interval.1 <= low);
+    intervals[first..]
+        .iter()
+        .take_while(|interval| interval.0 < high)
+        .map(|&(a, b)| b.min(high) - a.max(low))
+        .filter(|length| *length > 0.0)
+        .sum()
 }
 
 /// Groups touching rules and builds a lattice for each group that forms a table.
@@ -368,15 +374,23 @@ fn find_lattices(horizontal: &[Rule], vertical: &[Rule]) -> Vec<Lattice> {
         }
         node
     }
+    // Rules that many are a drawing, not a table; their text is still read as lines.
+    if horizontal.len().saturating_mul(vertical.len()) > MAX_RULE_PAIRS {
+        return Vec::new();
+    }
+    // `merge_segments` returns rules sorted by position, so the vertical rules a horizontal
+    // rule can touch form one run.
     for (h_index, h) in horizontal.iter().enumerate() {
-        for (v_index, v) in vertical.iter().enumerate() {
-            let touches = v.position >= h.start - TOUCH_TOLERANCE
-                && v.position <= h.end + TOUCH_TOLERANCE
-                && h.position >= v.start - TOUCH_TOLERANCE
-                && h.position <= v.end + TOUCH_TOLERANCE;
+        let first = vertical.partition_point(|v| v.position < h.start - TOUCH_TOLERANCE);
+        for (offset, v) in vertical[first..].iter().enumerate() {
+            if v.position > h.end + TOUCH_TOLERANCE {
+                break;
+            }
+            let touches =
+                h.position >= v.start - TOUCH_TOLERANCE && h.position <= v.end + TOUCH_TOLERANCE;
             if touches {
                 let a = root(&mut parent, h_index);
-                let b = root(&mut parent, horizontal.len() + v_index);
+                let b = root(&mut parent, horizontal.len() + first + offset);
                 if a != b {
                     parent[a] = b;
                 }
@@ -452,7 +466,7 @@ fn build_lattice(horizontal: &[Rule], vertical: &[Rule]) -> Option<Lattice> {
         return None;
     }
 
-    // Rule intervals by lattice line.
+    // Rule intervals by lattice line, merged, then which lattice edges they cover.
     let mut on_x: Vec<Vec<(f64, f64)>> = vec![Vec::new(); xs.len()];
     for rule in vertical {
         if let Some(index) = nearest(&xs, rule.position, POSITION_TOLERANCE + 0.5) {
@@ -465,19 +479,32 @@ fn build_lattice(horizontal: &[Rule], vertical: &[Rule]) -> Option<Lattice> {
             on_y[index].push((rule.start, rule.end));
         }
     }
-    // `v_edge[r][k]`: a rule separates column k-1 from column k in row r.
-    let v_edge = |row: usize, line: usize| -> bool {
-        if line == 0 || line == cols {
-            return true;
-        }
+    let on_x: Vec<Vec<(f64, f64)>> = on_x.into_iter().map(disjoint).collect();
+    let on_y: Vec<Vec<(f64, f64)>> = on_y.into_iter().map(disjoint).collect();
+    // `v_ruled[row * (cols + 1) + line]`: a rule runs along vertical line `line` in `row`.
+    let mut v_ruled = vec![false; rows * (cols + 1)];
+    for row in 0..rows {
         let (low, high) = (ys[row + 1], ys[row]);
-        coverage(&on_x[line], low, high) >= (high - low) * EDGE_COVERAGE
+        for (line, intervals) in on_x.iter().enumerate() {
+            v_ruled[row * (cols + 1) + line] =
+                coverage(intervals, low, high) >= (high - low) * EDGE_COVERAGE;
+        }
+    }
+    // `h_ruled_at[line * cols + col]`: a rule runs along horizontal line `line` in `col`.
+    let mut h_ruled_at = vec![false; (rows + 1) * cols];
+    for (line, intervals) in on_y.iter().enumerate() {
+        for col in 0..cols {
+            let (low, high) = (xs[col], xs[col + 1]);
+            h_ruled_at[line * cols + col] =
+                coverage(intervals, low, high) >= (high - low) * EDGE_COVERAGE;
+        }
+    }
+    // A vertical edge separates column `line - 1` from column `line` in `row`; the table's
+    // outline always does.
+    let v_edge = |row: usize, line: usize| -> bool {
+        line == 0 || line == cols || v_ruled[row * (cols + 1) + line]
     };
-    // `h_ruled(r, c)`: a rule is drawn along the top of row r in column c.
-    let h_ruled = |line: usize, col: usize| -> bool {
-        let (low, high) = (xs[col], xs[col + 1]);
-        coverage(&on_y[line], low, high) >= (high - low) * EDGE_COVERAGE
-    };
+    let h_ruled = |line: usize, col: usize| -> bool { h_ruled_at[line * cols + col] };
     let h_edge =
         |line: usize, col: usize| -> bool { line == 0 || line == rows || h_ruled(line, col) };
 

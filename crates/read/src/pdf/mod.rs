@@ -56,7 +56,14 @@ const DEFAULT_PAGE: [f64; 4] = [0.0, 0.0, 612.0, 792.0];
 
 /// Reads a PDF file.
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
-    let limits = &limits.start();
+    // The time budget starts here unless the caller started it already.
+    let started;
+    let limits = if limits.deadline.is_none() {
+        started = limits.start();
+        &started
+    } else {
+        limits
+    };
     let doc = load(bytes, limits)?;
     let mut diagnostics = Vec::new();
     if doc.xref_recovery.is_some() {
@@ -320,7 +327,27 @@ fn read_page(
     }
     let mut interpreter = Interpreter::new(objects, cache, limits, page_matrix);
     interpreter.run(&content, resources)?;
-    Ok((interpreter.finish(), page_height))
+    let mut drawn = interpreter.finish();
+    // What lies outside the visible page is not shown, so it is not read either.
+    let page_width = if quarter_turns % 2 == 1 {
+        height
+    } else {
+        width
+    };
+    let margin = 2.0;
+    let inside_x = |x: f64| (-margin..=page_width + margin).contains(&x);
+    let inside_y = |y: f64| (-margin..=page_height + margin).contains(&y);
+    drawn
+        .glyphs
+        .retain(|glyph| inside_x(glyph.cx) && inside_y(glyph.cy));
+    drawn.segments.retain(|segment| {
+        if segment.horizontal {
+            inside_y(segment.position) && segment.end > 0.0 && segment.start < page_width
+        } else {
+            inside_x(segment.position) && segment.end > 0.0 && segment.start < page_height
+        }
+    });
+    Ok((drawn, page_height))
 }
 
 /// Reports what a page could not give.

@@ -9,6 +9,9 @@ use std::collections::HashMap;
 
 /// Most glyph mappings collected from one font.
 const MAX_MAPPINGS: usize = 1 << 17;
+/// Most character codes examined in one font, so that overlapping or hostile subtables
+/// cannot make the reversal run for long.
+const MAX_CODES: usize = 1 << 20;
 
 fn u16_at(data: &[u8], offset: usize) -> Option<u16> {
     let bytes = data.get(offset..offset.checked_add(2)?)?;
@@ -89,6 +92,7 @@ fn read_format4(table: &[u8], out: &mut HashMap<u16, char>) {
     let starts = ends + seg_count * 2 + 2;
     let deltas = starts + seg_count * 2;
     let range_offsets = deltas + seg_count * 2;
+    let mut budget = MAX_CODES;
     for segment in 0..seg_count {
         let (Some(end), Some(start), Some(delta), Some(range_offset)) = (
             u16_at(table, ends + segment * 2),
@@ -102,9 +106,10 @@ fn read_format4(table: &[u8], out: &mut HashMap<u16, char>) {
             continue;
         }
         for code in start..=end {
-            if code == 0xffff {
+            if code == 0xffff || budget == 0 {
                 break;
             }
+            budget -= 1;
             let glyph = if range_offset == 0 {
                 code.wrapping_add(delta)
             } else {
@@ -128,6 +133,7 @@ fn read_format12(table: &[u8], out: &mut HashMap<u16, char>) {
     let Some(groups) = u32_at(table, 12) else {
         return;
     };
+    let mut budget = MAX_CODES;
     for group in 0..groups as usize {
         let record = 16 + group * 12;
         let (Some(first), Some(last), Some(glyph)) = (
@@ -141,6 +147,10 @@ fn read_format12(table: &[u8], out: &mut HashMap<u16, char>) {
             continue;
         }
         for code in first..=last {
+            if budget == 0 {
+                return;
+            }
+            budget -= 1;
             let Ok(glyph) = u16::try_from(u64::from(glyph) + u64::from(code - first)) else {
                 break;
             };
