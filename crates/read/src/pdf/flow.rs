@@ -105,7 +105,9 @@ impl Flow {
         let (joins, headers, rejoined) = (table.joins, table.headers_dropped, table.rows_rejoined);
         let (grid, mut diagnostics) = table.into_grid(self.grids);
         self.grids += 1;
-        if joins > 0 {
+        // Joining itself shows in the grid's page range; only the repairs made at the page
+        // breaks are reported.
+        if joins > 0 && (headers > 0 || rejoined > 0) {
             let mut message = format!(
                 "the table continues from page {} to page {}; its parts were joined",
                 location_pages.0, location_pages.1

@@ -628,9 +628,9 @@ fn lines_of(glyphs: &[&Glyph], direction: Direction) -> Vec<Line> {
     let mut reference_size: f64 = 0.0;
     for entry in placed {
         let size = entry.3.size.max(reference_size);
-        let same_line = !groups.is_empty()
-            && (reference - entry.2).abs() <= size * 0.4
-            && entry.2 <= reference + size;
+        // Glyphs come top line first, so a glyph whose baseline is within 0.4 em of the
+        // line's first baseline is on that line (subscripts and mixed fonts included).
+        let same_line = !groups.is_empty() && (reference - entry.2).abs() <= size * 0.4;
         if same_line {
             if let Some(group) = groups.last_mut() {
                 group.push(entry);
