@@ -30,6 +30,8 @@ const TOUCH_TOLERANCE: f64 = 2.5;
 const EDGE_COVERAGE: f64 = 0.5;
 /// Largest lattice (rows × columns) built for one table; larger groups of rules are drawings.
 const MAX_LATTICE: usize = 1 << 20;
+/// Narrowest row or column (points): boundaries closer than this are one boundary.
+const MIN_CELL: f64 = 3.5;
 /// Most horizontal × vertical rule pairs examined on one page.
 const MAX_RULE_PAIRS: usize = 1 << 26;
 
@@ -328,6 +330,26 @@ fn cluster(mut values: Vec<f64>, tolerance: f64) -> Vec<f64> {
     out
 }
 
+/// Drops boundaries closer than [`MIN_CELL`] to the one kept before them (boundaries are
+/// sorted, ascending or descending); the outermost boundaries always stay.
+fn without_slivers(boundaries: Vec<f64>) -> Vec<f64> {
+    let count = boundaries.len();
+    let mut kept: Vec<f64> = Vec::with_capacity(count);
+    for (index, value) in boundaries.into_iter().enumerate() {
+        let inner = kept.len() > 1;
+        match kept.last_mut() {
+            Some(last) if (value - *last).abs() < MIN_CELL => {
+                // The last boundary is the table's edge: it replaces an inner one.
+                if index + 1 == count && inner {
+                    *last = value;
+                }
+            }
+            _ => kept.push(value),
+        }
+    }
+    kept
+}
+
 /// Index of the boundary nearest to `value`, if within `tolerance`.
 fn nearest(boundaries: &[f64], value: f64, tolerance: f64) -> Option<usize> {
     boundaries
@@ -458,6 +480,10 @@ fn build_lattice(horizontal: &[Rule], vertical: &[Rule]) -> Option<Lattice> {
     if ys.last().is_some_and(|&y| y - bottom > TOUCH_TOLERANCE) {
         ys.push(bottom);
     }
+    // Double rules (two lines a point or two apart) would make slivers of rows or columns
+    // that no text fits in; they count as one boundary.
+    let xs = without_slivers(xs);
+    let ys = without_slivers(ys);
     if xs.len() < 2 || ys.len() < 2 {
         return None;
     }
@@ -469,13 +495,13 @@ fn build_lattice(horizontal: &[Rule], vertical: &[Rule]) -> Option<Lattice> {
     // Rule intervals by lattice line, merged, then which lattice edges they cover.
     let mut on_x: Vec<Vec<(f64, f64)>> = vec![Vec::new(); xs.len()];
     for rule in vertical {
-        if let Some(index) = nearest(&xs, rule.position, POSITION_TOLERANCE + 0.5) {
+        if let Some(index) = nearest(&xs, rule.position, MIN_CELL + 0.5) {
             on_x[index].push((rule.start, rule.end));
         }
     }
     let mut on_y: Vec<Vec<(f64, f64)>> = vec![Vec::new(); ys.len()];
     for rule in horizontal {
-        if let Some(index) = nearest(&ys, rule.position, POSITION_TOLERANCE + 0.5) {
+        if let Some(index) = nearest(&ys, rule.position, MIN_CELL + 0.5) {
             on_y[index].push((rule.start, rule.end));
         }
     }
@@ -1101,6 +1127,28 @@ mod tests {
         assert_eq!((merged.x0, merged.x1), (100.0, 200.0));
         let texts: Vec<&str> = table.cells.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, ["产出指标", "数量", "质量", "效益", ""]);
+    }
+
+    #[test]
+    fn double_rules_make_no_slivers() {
+        // An outer frame drawn twice, two points apart, around a 1×2 table.
+        let mut segments = Vec::new();
+        for inset in [0.0, 2.0] {
+            segments.push(h(300.0 - inset, 100.0 + inset, 300.0 - inset));
+            segments.push(h(260.0 + inset, 100.0 + inset, 300.0 - inset));
+            segments.push(v(100.0 + inset, 260.0 + inset, 300.0 - inset));
+            segments.push(v(300.0 - inset, 260.0 + inset, 300.0 - inset));
+        }
+        segments.push(v(200.0, 260.0, 300.0));
+        let mut glyphs = text_at("项目", 105.0, 275.0, 10.0);
+        glyphs.extend(text_at("名称", 205.0, 275.0, 10.0));
+        let items = layout_page(1, 842.0, &glyphs, &segments);
+        let [Item::Table(table)] = items.as_slice() else {
+            panic!("one table expected, got {items:?}");
+        };
+        assert_eq!((table.rows, table.xs.len()), (1, 3));
+        let texts: Vec<&str> = table.cells.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["项目", "名称"]);
     }
 
     #[test]
