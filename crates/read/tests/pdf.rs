@@ -630,6 +630,30 @@ fn predefined_cjk_cmaps_without_to_unicode() {
     );
 }
 
+/// Vertical writing (`UniGB-UCS2-V`): glyphs run down the page and are read top to bottom.
+#[test]
+fn vertical_writing() {
+    let mut pdf = Pdf::new();
+    let descendant = pdf.add(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "STSong-Light",
+        "DW" => 1000,
+    });
+    pdf.font(
+        "F1",
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "STSong-Light",
+            "Encoding" => "UniGB-UCS2-V", "DescendantFonts" => vec![descendant.into()],
+        },
+    );
+    let ucs2: Vec<u8> = "产出指标"
+        .encode_utf16()
+        .flat_map(|unit| unit.to_be_bytes())
+        .collect();
+    pdf.page(&show("F1", 12.0, 300.0, 700.0, &hex_string(&ucs2)));
+    let document = read(&pdf.bytes()).expect("readable");
+    assert_eq!(paragraphs(&document), vec!["产出指标"]);
+}
+
 /// A simple font whose `/Differences` rename codes to glyph names.
 #[test]
 fn simple_font_with_differences() {

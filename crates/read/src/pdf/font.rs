@@ -809,6 +809,23 @@ mod tests {
     }
 
     #[test]
+    fn euc_and_big5_code_lengths() {
+        assert_eq!(Predefined::GbEuc.code_length(b"A\xb2\xfa"), 1);
+        assert_eq!(Predefined::GbEuc.code_length(b"\xb2\xfa"), 2);
+        assert_eq!(
+            Predefined::GbEuc.text(b"\xb2\xfa"),
+            Some(Mapped::Char('产'))
+        );
+        let (big5, _, _) = BIG5.encode("產出");
+        assert_eq!(Predefined::Big5.code_length(&big5), 2);
+        assert_eq!(Predefined::Big5.text(&big5[..2]), Some(Mapped::Char('產')));
+        assert_eq!(
+            Predefined::from_name("ETen-B5-H"),
+            Some((Predefined::Big5, false))
+        );
+    }
+
+    #[test]
     fn utf16_surrogates() {
         let bytes = [0xd8, 0x40, 0xdc, 0x00, 0x4e, 0xa7];
         assert_eq!(Predefined::Utf16.code_length(&bytes), 4);
