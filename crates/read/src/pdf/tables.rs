@@ -19,7 +19,7 @@
 
 use jixiao_grid::{Cell, Diagnostic, Grid, GridBuilder, Location, Source};
 
-use super::layout::{Fragment, join_wrapped};
+use super::layout::{Fragment, join_wrapped, starts_with_item_marker};
 
 /// Outer edges of two fragments of one table differ by at most this (points).
 const EDGE_TOLERANCE: f64 = 3.0;
@@ -276,7 +276,11 @@ impl Table {
                 if continues {
                     let target = &mut self.cells[index];
                     if !cell.text.is_empty() {
-                        if target.ends_full || split_row {
+                        // Text cut by the break joins as a wrapped line, unless the cell
+                        // above ended short and the rest starts a new item (`2、`).
+                        let wrapped =
+                            target.ends_full || (split_row && !starts_with_item_marker(&cell.text));
+                        if wrapped {
                             join_wrapped(&mut target.text, &cell.text);
                         } else {
                             if !target.text.is_empty() {
@@ -524,6 +528,63 @@ mod tests {
                 vec!["^", "成本指标", ""],
             ]
         );
+    }
+
+    #[test]
+    fn a_cell_without_top_rule_continues_the_cell_above() {
+        // Word draws a merged cell split by a page break without a top rule on the new page,
+        // while the new row's other cells have theirs.
+        let mut table = Table::start(fragment(
+            4,
+            1,
+            vec![
+                cell(0, 1, 50.0, 150.0, "产出指标", 4),
+                cell(0, 1, 150.0, 250.0, "数量指标", 4),
+                cell(0, 1, 250.0, 350.0, "1", 4),
+            ],
+        ));
+        let mut open = cell(0, 1, 50.0, 150.0, "", 5);
+        open.top_ruled = false;
+        let next = fragment(
+            5,
+            1,
+            vec![
+                open,
+                cell(0, 1, 150.0, 250.0, "质量指标", 5),
+                cell(0, 1, 250.0, 350.0, "2", 5),
+            ],
+        );
+        table.join(next);
+        let (grid, _) = table.into_grid(0);
+        assert_eq!(
+            grid_rows(&grid),
+            vec![
+                vec!["产出指标", "数量指标", "1"],
+                vec!["^", "质量指标", "2"],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_first_row_without_any_top_rule_is_the_rest_of_the_row_above() {
+        let mut table = Table::start(fragment(
+            4,
+            1,
+            vec![
+                cell(0, 1, 50.0, 150.0, "绩效目标", 4),
+                cell(0, 1, 150.0, 350.0, "1、加强监管", 4),
+            ],
+        ));
+        let mut label = cell(0, 1, 50.0, 150.0, "", 5);
+        label.top_ruled = false;
+        let mut tail = cell(0, 1, 150.0, 350.0, "2、加强培训", 5);
+        tail.top_ruled = false;
+        table.join(fragment(5, 1, vec![label, tail]));
+        assert_eq!(table.rows_rejoined, 1);
+        let (grid, _) = table.into_grid(0);
+        assert_eq!(grid.rows(), 1);
+        assert_eq!(grid.cells()[1].text, "1、加强监管\n2、加强培训");
+        assert_eq!(grid.cells()[0].text, "绩效目标");
     }
 
     #[test]
