@@ -1,16 +1,29 @@
 //! Format detection by content, never by extension: users' archives are full of files whose
-//! names lie (a docx saved as `.doc`, an HTML export saved as `.xls`).
+//! names lie (a docx saved as `.doc`, an xlsx saved as `.xls`, an HTML export saved as `.xls`,
+//! which many government systems produce).
+//!
+//! Zip packages are named by their parts, OLE2 compound files by the streams of their directory
+//! (see [`ole2`]); a password-protected docx or xlsx is an OLE2 file holding an
+//! `EncryptedPackage` stream, which [`is_encrypted_ooxml`] recognises so that the readers can
+//! answer `encrypted` rather than `unreadable`.
+
+pub mod ole2;
 
 use std::io::Cursor;
 
 use crate::Format;
 
-const OLE2_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+use ole2::CompoundFile;
+
+const OLE2_MAGIC: [u8; 8] = ole2::MAGIC;
 
 /// Decides the format of `bytes` by their content.
 ///
-/// - zip holding `word/document.xml` → docx; holding `xl/workbook.xml` → xlsx;
-/// - OLE2 compound file → doc (a `WordDocument` stream) or xls (`Workbook` / `Book`);
+/// - zip holding `word/document.xml` → docx; holding `xl/workbook.xml` (or the binary
+///   `xl/workbook.bin`, which the xlsx reader refuses with a clear message) → xlsx;
+/// - OLE2 compound file → doc (a `WordDocument` stream) or xls (`Workbook` / `Book`); an
+///   encrypted docx/xlsx (`EncryptedPackage`) → the OOXML format its extension suggests, whose
+///   reader reports it as encrypted;
 /// - `%PDF` in the first kilobyte → pdf;
 /// - markup (`<html`, `<table`, `<!DOCTYPE html`) at the start → html;
 /// - anything else → text (the text reader rejects binary data).
@@ -19,11 +32,13 @@ const OLE2_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 /// extension says, so that the reader can explain what is wrong with it.
 pub fn detect(bytes: &[u8], extension: Option<&str>) -> Format {
     let claimed = extension.and_then(Format::from_extension);
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+    if is_zip(bytes) {
         return detect_zip(bytes).or(claimed).unwrap_or(Format::Docx);
     }
     if bytes.starts_with(&OLE2_MAGIC) {
-        return detect_ole2(bytes).or(claimed).unwrap_or(Format::Doc);
+        return detect_ole2(bytes, claimed)
+            .or(claimed)
+            .unwrap_or(Format::Doc);
     }
     let head = &bytes[..bytes.len().min(1024)];
     if find(head, b"%PDF-").is_some() {
@@ -42,7 +57,7 @@ fn detect_zip(bytes: &[u8]) -> Option<Format> {
     for name in archive.file_names() {
         match name.as_deref().ok() {
             Some("word/document.xml") => word = true,
-            Some("xl/workbook.xml") => excel = true,
+            Some("xl/workbook.xml" | "xl/workbook.bin") => excel = true,
             _ => {}
         }
     }
@@ -53,10 +68,51 @@ fn detect_zip(bytes: &[u8]) -> Option<Format> {
     }
 }
 
-/// Finds the stream names of an OLE2 file by their UTF-16 spelling in its directory sectors.
-/// This is cheaper than walking the compound file and enough to tell Word from Excel; the
-/// reader itself does the full parse and reports any corruption.
-fn detect_ole2(bytes: &[u8]) -> Option<Format> {
+/// Names an OLE2 file by the streams directly under its root. When the directory cannot be
+/// read (a damaged file), falls back to looking for the stream names' UTF-16 spelling in the
+/// bytes, so that the file still reaches the reader that can explain what is wrong with it.
+fn detect_ole2(bytes: &[u8], claimed: Option<Format>) -> Option<Format> {
+    let Ok(file) = CompoundFile::parse(bytes) else {
+        return scan_ole2(bytes);
+    };
+    if file.has_stream("EncryptedPackage") {
+        return Some(match claimed {
+            Some(Format::Xls | Format::Xlsx) => Format::Xlsx,
+            _ => Format::Docx,
+        });
+    }
+    if file.has_stream("WordDocument") {
+        Some(Format::Doc)
+    } else if file.has_stream("Workbook") || file.has_stream("Book") {
+        Some(Format::Xls)
+    } else {
+        None
+    }
+}
+
+/// True when `bytes` are an OLE2 file wrapping an encrypted OOXML package (a docx or xlsx
+/// protected by a password to open). The docx and xlsx readers call this on OLE2 input to
+/// answer `encrypted` instead of `unreadable`.
+pub fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
+    bytes.starts_with(&OLE2_MAGIC)
+        && match CompoundFile::parse(bytes) {
+            Ok(file) => file.has_stream("EncryptedPackage"),
+            Err(_) => find(bytes, &utf16("EncryptedPackage")).is_some(),
+        }
+}
+
+/// True when `bytes` start like an OLE2 compound file.
+pub fn is_ole2(bytes: &[u8]) -> bool {
+    bytes.starts_with(&OLE2_MAGIC)
+}
+
+/// True when `bytes` start like a zip archive.
+pub fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
+}
+
+/// Finds the stream names of an OLE2 file by their UTF-16 spelling anywhere in its bytes.
+fn scan_ole2(bytes: &[u8]) -> Option<Format> {
     let word = utf16("WordDocument");
     let workbook = utf16("Workbook");
     let book = utf16("Book");
