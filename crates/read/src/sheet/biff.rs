@@ -7,8 +7,9 @@
 //! walks, in the same way, and refuses such files with `too_large` first.
 //!
 //! It also collects what calamine does not expose for xls: the number format of every numeric
-//! cell (through its XF record), so that `0.00` and `0%` cells show as they do in Excel, and
-//! whether the workbook is encrypted (`FILEPASS`).
+//! cell (through its XF record), so that `0.00` and `0%` cells show as they do in Excel; the
+//! formulas that are only a typed value (`=100%`, `="6次"`, shared or not), see
+//! [`super::typed_value`]; and whether the workbook is encrypted (`FILEPASS`).
 
 use std::collections::HashMap;
 
@@ -31,6 +32,7 @@ const RK: u16 = 0x027E;
 const LABELSST: u16 = 0x00FD;
 const MULRK: u16 = 0x00BD;
 const FORMULA: u16 = 0x0006;
+const SHRFMLA: u16 = 0x04BC;
 
 /// What the look found.
 #[derive(Debug, Default)]
@@ -41,6 +43,8 @@ pub(super) struct Scan {
     /// not General, as an index into [`Scan::codes`].
     pub sheets: Vec<HashMap<(u32, u32), u16>>,
     pub codes: Vec<String>,
+    /// Per sheet: formulas that are a typed value, as the author typed them (`=100%`).
+    pub typed: Vec<HashMap<(u32, u32), String>>,
 }
 
 impl Scan {
@@ -48,6 +52,11 @@ impl Scan {
     pub fn format(&self, sheet: usize, row: u32, col: u32) -> Option<&str> {
         let index = *self.sheets.get(sheet)?.get(&(row, col))?;
         self.codes.get(index as usize).map(String::as_str)
+    }
+
+    /// The typed value of a formula cell that is nothing more (`=100%`).
+    pub fn typed(&self, sheet: usize, row: u32, col: u32) -> Option<&str> {
+        self.typed.get(sheet)?.get(&(row, col)).map(String::as_str)
     }
 }
 
@@ -182,8 +191,14 @@ pub(super) fn scan(stream: &[u8], limits: &Limits) -> Result<Scan, ReadError> {
     for (sheet_index, position) in sheet_positions.into_iter().enumerate() {
         limits.check_time()?;
         let mut cells = HashMap::new();
+        let mut typed = HashMap::new();
+        // Cells whose formula refers to a shared formula, by the shared formula's anchor;
+        // and the typed value of each shared formula.
+        let mut pending: Vec<((u32, u32), (u32, u32))> = Vec::new();
+        let mut shared: HashMap<(u32, u32), Option<String>> = HashMap::new();
         let Some(sheet) = stream.get(position..) else {
             result.sheets.push(cells);
+            result.typed.push(typed);
             continue;
         };
         let mut values = Bounds::default();
@@ -241,6 +256,26 @@ pub(super) fn scan(stream: &[u8], limits: &Limits) -> Result<Scan, ReadError> {
                     if u16_at(data, 12) != Some(0xFFFF) {
                         numeric(row, col, u16_at(data, 4));
                     }
+                    let rgce = formula_tokens(data, 20);
+                    if let Some(text) = constant(rgce, biff8) {
+                        typed.insert(formula_position, text);
+                    } else if rgce.first() == Some(&0x01) {
+                        // ptgExp: the formula is the shared formula anchored at a cell.
+                        if let (Some(anchor_row), Some(anchor_col)) =
+                            (u16_at(rgce, 1), u16_at(rgce, 3))
+                        {
+                            pending
+                                .push((formula_position, (anchor_row as u32, anchor_col as u32)));
+                        }
+                    }
+                }
+                SHRFMLA if data.len() >= 10 => {
+                    let first_row = row as u32;
+                    let first_col = data[4] as u32;
+                    shared.insert(
+                        (first_row, first_col),
+                        constant(formula_tokens(data, 8), biff8),
+                    );
                 }
                 STRING => values.add(formula_position.0, formula_position.1),
                 _ => {}
@@ -257,9 +292,76 @@ pub(super) fn scan(stream: &[u8], limits: &Limits) -> Result<Scan, ReadError> {
                 )));
             }
         }
+        for (cell, anchor) in pending {
+            if let Some(Some(text)) = shared.get(&anchor) {
+                typed.insert(cell, text.clone());
+            }
+        }
         result.sheets.push(cells);
+        result.typed.push(typed);
     }
     Ok(result)
+}
+
+/// The parsed-expression tokens of a formula whose length field sits at `offset`.
+fn formula_tokens(data: &[u8], offset: usize) -> &[u8] {
+    let length = u16_at(data, offset).unwrap_or(0) as usize;
+    let start = offset + 2;
+    data.get(start..start.saturating_add(length).min(data.len()))
+        .unwrap_or(&[])
+}
+
+/// The typed value of a formula made of one constant: a number (ptgInt, ptgNum) with an
+/// optional percent and sign, or a string (ptgStr). `None` for anything that computes.
+fn constant(tokens: &[u8], biff8: bool) -> Option<String> {
+    let (value, rest) = match *tokens.first()? {
+        // ptgStr: a short string, 8-bit length, then (BIFF8) a flags byte.
+        0x17 => {
+            let count = *tokens.get(1)? as usize;
+            let (wide, start) = if biff8 {
+                (tokens.get(2)? & 1 == 1, 3)
+            } else {
+                (false, 2)
+            };
+            let (text, used) = if wide {
+                let bytes = tokens.get(start..start + count * 2)?;
+                let units: Vec<u16> = bytes
+                    .chunks_exact(2)
+                    .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+                    .collect();
+                (String::from_utf16_lossy(&units), count * 2)
+            } else {
+                let bytes = tokens.get(start..start + count)?;
+                (bytes.iter().map(|&b| b as char).collect(), count)
+            };
+            return (tokens.len() == start + used).then(|| format!("={text}"));
+        }
+        // ptgInt
+        0x1E => (
+            u16_at(tokens, 1)?.to_string(),
+            &tokens[3.min(tokens.len())..],
+        ),
+        // ptgNum
+        0x1F => {
+            let bytes: [u8; 8] = tokens.get(1..9)?.try_into().ok()?;
+            (
+                super::display::general(f64::from_le_bytes(bytes)),
+                &tokens[9..],
+            )
+        }
+        _ => return None,
+    };
+    let mut percent = "";
+    let mut sign = "";
+    for &token in rest {
+        match token {
+            0x14 if percent.is_empty() => percent = "%",
+            0x13 => sign = if sign.is_empty() { "-" } else { "" },
+            0x12 | 0x15 => {}
+            _ => return None,
+        }
+    }
+    Some(format!("={sign}{value}{percent}"))
 }
 
 /// Reads a `DIMENSIONS` record as calamine does and refuses the room it would reserve when
@@ -448,6 +550,39 @@ mod tests {
         assert_eq!(scan.format(0, 0, 0), None);
         assert_eq!(scan.format(0, 0, 1), Some("0.00"));
         assert_eq!(scan.format(0, 1, 0), Some("0%"));
+    }
+
+    #[test]
+    fn constant_formulas_read_as_typed_including_shared_ones() {
+        let formula = |row: u16, col: u16, rgce: &[u8]| {
+            let mut data = row.to_le_bytes().to_vec();
+            data.extend(col.to_le_bytes());
+            data.extend([0u8; 16]);
+            data.extend((rgce.len() as u16).to_le_bytes());
+            data.extend(rgce);
+            record(FORMULA, &data)
+        };
+        let mut shared = vec![0, 0, 0, 0, 1, 1, 0, 2];
+        shared.extend(3u16.to_le_bytes());
+        shared.extend([0x1E, 40, 0]);
+        let bytes = stream(
+            &[],
+            &[
+                formula(0, 0, &[0x1E, 100, 0, 0x14]),
+                formula(0, 1, &[0x17, 2, 1, 0x36, 0, 0x21, 0x6B]),
+                formula(0, 2, &[0x1E, 1, 0, 0x1E, 2, 0, 0x03]),
+                formula(1, 1, &[0x01, 0, 0, 1, 0]),
+                record(SHRFMLA, &shared),
+                formula(2, 1, &[0x01, 0, 0, 1, 0]),
+            ],
+        );
+        let scan = scan(&bytes, &Limits::default()).expect("scan");
+        assert_eq!(scan.typed(0, 0, 0), Some("=100%"));
+        assert_eq!(scan.typed(0, 0, 1), Some("=6次"));
+        // `=1+2` computes: its cached value stands.
+        assert_eq!(scan.typed(0, 0, 2), None);
+        assert_eq!(scan.typed(0, 1, 1), Some("=40"));
+        assert_eq!(scan.typed(0, 2, 1), Some("=40"));
     }
 
     #[test]

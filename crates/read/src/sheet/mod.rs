@@ -30,10 +30,13 @@ mod biff;
 pub mod display;
 mod layout;
 
+use std::collections::HashMap;
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use calamine::{Data, DataRef, Reader, SheetType, Xls, XlsError, Xlsx, XlsxError};
+use calamine::{
+    Data, DataRef, Reader, SheetType, Xls, XlsError, Xlsx, XlsxError, XlsxFormulaMetadata,
+};
 use jixiao_grid::{Block, Diagnostic, Document};
 
 use crate::archive::Archive;
@@ -70,9 +73,6 @@ pub fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         let sheets = workbook.sheets_metadata().to_vec();
         let mut document = Document::default();
         let mut budget = limits.max_cells;
-        // The number format code of each style, filled from the first sheet's palette (the
-        // palette belongs to the workbook, not to a sheet).
-        let mut codes: Option<Vec<Option<String>>> = None;
         for sheet in sheets {
             limits.check_time()?;
             if matches!(sheet.typ, SheetType::ChartSheet | SheetType::Vba) {
@@ -92,60 +92,197 @@ pub fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
                     Vec::new()
                 }
             };
-            let mut cells = Vec::new();
-            match workbook.worksheet_cells_reader(&name) {
-                Ok(mut reader) => {
-                    let codes = codes.get_or_insert_with(|| {
-                        reader
-                            .styles()
-                            .iter()
-                            .map(|style| {
-                                style
-                                    .number_format
-                                    .as_ref()
-                                    .map(|format| format.format_code.clone())
-                            })
-                            .collect()
-                    });
-                    loop {
-                        match reader.next_cell_with_style_id() {
-                            Ok(Some((cell, style))) => {
-                                let (row, col) = cell.get_position();
-                                let code = codes.get(style).and_then(|code| code.as_deref());
-                                let text = xlsx_text(cell.get_value(), code);
-                                if !text.is_empty() {
-                                    cells.push(SheetCell { row, col, text });
-                                    check_cells(cells.len(), limits)?;
-                                }
-                            }
-                            Ok(None) => break,
-                            Err(error) => {
-                                document.diagnostics.push(Diagnostic::loss(
-                                    "sheet_damaged",
-                                    format!(
-                                        "sheet {name}: reading stopped after {} cells because \
-                                         the sheet is damaged ({error})",
-                                        cells.len()
-                                    ),
-                                ));
-                                break;
-                            }
-                        }
-                    }
-                }
-                Err(XlsxError::NotAWorksheet(_)) => continue,
-                Err(error) => {
-                    document.diagnostics.push(Diagnostic::loss(
-                        "sheet_unreadable",
-                        format!("sheet {name} could not be read ({error})"),
-                    ));
-                    continue;
-                }
-            }
+            let Some(cells) = read_xlsx_sheet(&mut workbook, &name, &mut document, limits)? else {
+                continue;
+            };
             add_sheet(&mut document, &name, cells, merges, &mut budget)?;
         }
         Ok(document)
     })
+}
+
+/// A cell value before its number format is known.
+enum Raw {
+    Text(String),
+    Number(f64),
+    Date(calamine::ExcelDateTime),
+}
+
+/// Reads the cells of one xlsx sheet. `None` for a sheet that is not a worksheet or cannot be
+/// read at all (reported in the document's diagnostics).
+///
+/// Two streaming passes over the sheet: values with their formulas, then (only when the sheet
+/// has numbers) the style of each cell, joined by position since both passes see the cells in
+/// the same order. Neither pass builds a dense range.
+fn read_xlsx_sheet(
+    workbook: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    document: &mut Document,
+    limits: &Limits,
+) -> Result<Option<Vec<SheetCell>>, ReadError> {
+    let mut raw: Vec<(u32, u32, Raw)> = Vec::new();
+    let mut has_numbers = false;
+    {
+        let mut reader = match workbook.worksheet_cells_reader(name) {
+            Ok(reader) => reader,
+            Err(XlsxError::NotAWorksheet(_)) => return Ok(None),
+            Err(error) => {
+                document.diagnostics.push(Diagnostic::loss(
+                    "sheet_unreadable",
+                    format!("sheet {name} could not be read ({error})"),
+                ));
+                return Ok(None);
+            }
+        };
+        // Shared formulas whose anchor is a typed value (`=100%`): the cells deriving from
+        // it show the same value.
+        let mut shared_typed: HashMap<usize, String> = HashMap::new();
+        loop {
+            let record = match reader.next_cell_with_formula_metadata() {
+                Ok(Some(record)) => record,
+                Ok(None) => break,
+                Err(error) => {
+                    document.diagnostics.push(Diagnostic::loss(
+                        "sheet_damaged",
+                        format!(
+                            "sheet {name}: reading stopped after {} cells because the sheet is \
+                             damaged ({error})",
+                            raw.len()
+                        ),
+                    ));
+                    break;
+                }
+            };
+            let (row, col) = record.pos;
+            let is_error = matches!(record.value, DataRef::Error(_));
+            let typed = match &record.formula {
+                Some(XlsxFormulaMetadata::Normal { formula }) => typed_value(formula, is_error),
+                Some(XlsxFormulaMetadata::Shared {
+                    shared_index,
+                    formula,
+                    ..
+                }) => {
+                    let typed = typed_value(formula, is_error);
+                    if let Some(typed) = &typed {
+                        shared_typed.insert(*shared_index, typed.clone());
+                    }
+                    typed
+                }
+                Some(XlsxFormulaMetadata::SharedDerived { shared_index }) => {
+                    shared_typed.get(shared_index).cloned()
+                }
+                Some(_) | None => None,
+            };
+            let value = match typed {
+                Some(typed) => Raw::Text(typed),
+                None => match record.value {
+                    DataRef::Empty => continue,
+                    DataRef::String(text) => Raw::Text(clean(&text)),
+                    DataRef::SharedString(text) => Raw::Text(clean(text)),
+                    DataRef::Int(number) => Raw::Number(number as f64),
+                    DataRef::Float(number) => Raw::Number(number),
+                    DataRef::Bool(value) => Raw::Text(bool_text(value)),
+                    DataRef::DateTime(value) => Raw::Date(value),
+                    DataRef::DateTimeIso(text) => Raw::Text(iso_text(&text)),
+                    DataRef::DurationIso(text) => Raw::Text(text),
+                    DataRef::Error(error) => Raw::Text(error.to_string()),
+                },
+            };
+            has_numbers |= !matches!(value, Raw::Text(_));
+            raw.push((row, col, value));
+            check_cells(raw.len(), limits)?;
+        }
+    }
+
+    // Number format codes of the numeric cells, by a second pass over the styles.
+    let mut codes: Vec<Option<String>> = Vec::new();
+    let mut styles: Vec<(u32, u32, usize)> = Vec::new();
+    if has_numbers && let Ok(mut reader) = workbook.worksheet_cells_reader(name) {
+        codes = reader
+            .styles()
+            .iter()
+            .map(|style| {
+                style
+                    .number_format
+                    .as_ref()
+                    .map(|format| format.format_code.clone())
+            })
+            .collect();
+        let mut next = 0usize;
+        while let Ok(Some((row, col, style))) = reader.next_style_id() {
+            // Keep only the styles of numeric cells. Cells are in row-major order in both
+            // passes (the format requires it); a file that breaks the order loses formats,
+            // never values.
+            while next < raw.len() && (raw[next].0, raw[next].1) < (row, col) {
+                next += 1;
+            }
+            if next < raw.len()
+                && (raw[next].0, raw[next].1) == (row, col)
+                && !matches!(raw[next].2, Raw::Text(_))
+            {
+                styles.push((row, col, style));
+            }
+        }
+    }
+    let mut styles = styles.into_iter().peekable();
+    let cells = raw
+        .into_iter()
+        .map(|(row, col, value)| {
+            let mut code = None;
+            if !matches!(value, Raw::Text(_)) {
+                while styles.peek().is_some_and(|&(r, c, _)| (r, c) < (row, col)) {
+                    styles.next();
+                }
+                if let Some(&(r, c, style)) = styles.peek()
+                    && (r, c) == (row, col)
+                {
+                    code = codes.get(style).and_then(|code| code.as_deref());
+                }
+            }
+            let text = match value {
+                Raw::Text(text) => text,
+                Raw::Number(number) => number_text(number, code),
+                Raw::Date(date) => date_text(&date, code),
+            };
+            SheetCell { row, col, text }
+        })
+        .collect();
+    Ok(Some(cells))
+}
+
+/// The value an author typed after `=` when a formula is nothing more: in these tables
+/// `=100%` and `=12次` mean "equal to", yet a spreadsheet takes them for formulas (showing
+/// `100%`, or `#NAME?` for text it cannot evaluate). Such a cell reads as `=100%` / `=12次`.
+/// Formulas that compute something (references, functions) keep their cached value.
+fn typed_value(formula: &str, cached_error: bool) -> Option<String> {
+    let formula = formula.trim();
+    let formula = formula.strip_prefix('=').unwrap_or(formula).trim();
+    if formula.is_empty() {
+        return None;
+    }
+    let number = formula.strip_suffix('%').unwrap_or(formula);
+    let number = number.strip_prefix(['+', '-']).unwrap_or(number);
+    let is_number = !number.is_empty()
+        && number.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && number.chars().filter(|&c| c == '.').count() <= 1
+        && number.chars().any(|c| c.is_ascii_digit());
+    if is_number {
+        return Some(format!("={formula}"));
+    }
+    if let Some(inner) = formula
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        && !inner.contains('"')
+    {
+        return Some(format!("={inner}"));
+    }
+    let looks_computed = formula
+        .chars()
+        .any(|c| matches!(c, '(' | ')' | '!' | ':' | '"' | '$' | '&'));
+    if cached_error && !looks_computed && !formula.is_ascii() {
+        return Some(format!("={formula}"));
+    }
+    None
 }
 
 /// Reads an xls (Excel 97–2003) workbook.
@@ -221,7 +358,10 @@ pub fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             let mut cells = Vec::new();
             for (row, col, value) in range.used_cells() {
                 let (row, col) = (top + row as u32, left + col as u32);
-                let text = xls_text(value, scan.format(index, row, col));
+                let text = match scan.typed(index, row, col) {
+                    Some(text) => text.to_string(),
+                    None => xls_text(value, scan.format(index, row, col)),
+                };
                 if !text.is_empty() {
                     cells.push(SheetCell { row, col, text });
                     check_cells(cells.len(), limits)?;
@@ -269,22 +409,6 @@ fn check_cells(count: usize, limits: &Limits) -> Result<(), ReadError> {
         limits.check_time()?;
     }
     Ok(())
-}
-
-/// The text of an xlsx cell as Excel shows it.
-fn xlsx_text(value: &DataRef<'_>, code: Option<&str>) -> String {
-    match value {
-        DataRef::Empty => String::new(),
-        DataRef::String(text) => clean(text),
-        DataRef::SharedString(text) => clean(text),
-        DataRef::Int(number) => number_text(*number as f64, code),
-        DataRef::Float(number) => number_text(*number, code),
-        DataRef::Bool(value) => bool_text(*value),
-        DataRef::DateTime(value) => date_text(value, code),
-        DataRef::DateTimeIso(text) => iso_text(text),
-        DataRef::DurationIso(text) => text.clone(),
-        DataRef::Error(error) => error.to_string(),
-    }
 }
 
 /// The text of an xls cell as Excel shows it.
