@@ -204,4 +204,66 @@ mod tests {
         assert_eq!(detect(&xls, Some("doc")), Format::Xls);
         assert_eq!(detect(&OLE2_MAGIC, Some("xls")), Format::Xls);
     }
+
+    fn zip_with(names: &[&str]) -> Vec<u8> {
+        use std::io::Write;
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for name in names {
+            writer
+                .start_file(*name, zip::write::SimpleFileOptions::default())
+                .expect("start");
+            writer.write_all(b"<x/>").expect("write");
+        }
+        writer.finish().expect("finish").into_inner()
+    }
+
+    #[test]
+    fn mislabelled_packages_are_named_by_their_parts() {
+        let docx = zip_with(&["[Content_Types].xml", "word/document.xml"]);
+        assert_eq!(detect(&docx, Some("pdf")), Format::Docx);
+        let xlsx = zip_with(&["[Content_Types].xml", "xl/workbook.xml"]);
+        assert_eq!(detect(&xlsx, Some("xls")), Format::Xlsx);
+        assert_eq!(detect(&xlsx, Some("doc")), Format::Xlsx);
+        let xlsb = zip_with(&["xl/workbook.bin"]);
+        assert_eq!(detect(&xlsb, None), Format::Xlsx);
+        // A zip that is neither: the extension decides, so the reader can say what is wrong.
+        let other = zip_with(&["mimetype"]);
+        assert_eq!(detect(&other, Some("xlsx")), Format::Xlsx);
+    }
+
+    #[test]
+    fn compound_files_are_named_by_their_directory() {
+        let doc = ole2::tests::build(&[("WordDocument", b"w"), ("1Table", b"t")]);
+        assert_eq!(detect(&doc, Some("xls")), Format::Doc);
+        let xls = ole2::tests::build(&[("Workbook", b"w")]);
+        assert_eq!(detect(&xls, Some("doc")), Format::Xls);
+        assert_eq!(detect(&xls, None), Format::Xls);
+        // A stream named Workbook inside a storage would not count; only the root's do.
+        let encrypted = ole2::tests::build(&[("EncryptionInfo", b"i"), ("EncryptedPackage", b"p")]);
+        assert!(is_encrypted_ooxml(&encrypted));
+        assert!(!is_encrypted_ooxml(&xls));
+        assert_eq!(detect(&encrypted, Some("xls")), Format::Xlsx);
+        assert_eq!(detect(&encrypted, Some("xlsx")), Format::Xlsx);
+        assert_eq!(detect(&encrypted, Some("docx")), Format::Docx);
+        assert_eq!(detect(&encrypted, None), Format::Docx);
+    }
+
+    #[test]
+    fn corpus_files_are_recognised_whatever_their_name() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures");
+        let cases = [
+            ("doc/000_5951d4f30969a9c2.doc", Format::Doc),
+            ("xls/000_5951d4f30969a9c2.xls", Format::Xls),
+            ("xlsx/000_5951d4f30969a9c2.xlsx", Format::Xlsx),
+            ("docx/000_5951d4f30969a9c2.docx", Format::Docx),
+            ("html/000_5951d4f30969a9c2.html", Format::Html),
+            ("pdf/000_5951d4f30969a9c2.pdf", Format::Pdf),
+        ];
+        for (path, format) in cases {
+            let bytes = std::fs::read(format!("{root}/{path}")).expect("fixture");
+            for claimed in [None, Some("pdf"), Some("xls"), Some("txt")] {
+                assert_eq!(detect(&bytes, claimed), format, "{path} named {claimed:?}");
+            }
+        }
+    }
 }

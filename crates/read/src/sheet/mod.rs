@@ -568,3 +568,47 @@ fn xls_error(error: XlsError) -> ReadError {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::ole2::tests::build;
+
+    #[test]
+    fn encrypted_workbooks_answer_encrypted_whatever_their_name() {
+        let encrypted = build(&[("EncryptionInfo", b"i"), ("EncryptedPackage", b"p")]);
+        for read in [read_xlsx, read_xls] {
+            let error = read(&encrypted, &Limits::default()).expect_err("encrypted");
+            assert_eq!(error.code(), "encrypted");
+            assert!(error.to_string().contains("password"), "{error}");
+        }
+    }
+
+    #[test]
+    fn compound_files_without_a_workbook_are_unreadable() {
+        let doc = build(&[("WordDocument", b"w")]);
+        let error = read_xls(&doc, &Limits::default()).expect_err("doc");
+        assert_eq!(error.code(), "unreadable");
+        assert!(error.to_string().contains("Word document"), "{error}");
+        let empty = build(&[("Other", b"x")]);
+        assert_eq!(
+            read_xls(&empty, &Limits::default())
+                .expect_err("none")
+                .code(),
+            "unreadable"
+        );
+    }
+
+    #[test]
+    fn typed_values_are_recognised_and_computations_are_not() {
+        assert_eq!(typed_value("100%", false).as_deref(), Some("=100%"));
+        assert_eq!(typed_value("=0.5", false).as_deref(), Some("=0.5"));
+        assert_eq!(typed_value("\"6次\"", true).as_deref(), Some("=6次"));
+        assert_eq!(typed_value("12次", true).as_deref(), Some("=12次"));
+        assert_eq!(typed_value("12次", false), None);
+        assert_eq!(typed_value("SUM(A1:A3)", false), None);
+        assert_eq!(typed_value("A1*2", false), None);
+        assert_eq!(typed_value("1+1", false), None);
+        assert_eq!(typed_value("合计!A1", true), None);
+    }
+}
