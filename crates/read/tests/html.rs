@@ -283,6 +283,17 @@ fn cell_limit_is_enforced() {
     )
     .expect_err("cells");
     assert!(error.to_string().contains("--max-cells"), "{error}");
+    // Every cell running to the end of the table: each row's cell lands one column further
+    // right, so the table grows as rows², and is refused while it is being placed.
+    let hostile = format!("<table>{}</table>", "<tr><td rowspan=0>x".repeat(5000));
+    let started = Instant::now();
+    let error = html::read(hostile.as_bytes(), &Limits::default()).expect_err("hostile");
+    assert_eq!(error.code(), "too_large");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]

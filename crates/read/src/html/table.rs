@@ -76,11 +76,17 @@ pub(super) fn read_table<'a>(
     let mut cells = Vec::new();
     let mut absurd_spans = 0;
     let mut top = 0usize;
+    // Slots the cells cover, counted as they are placed so that a hostile table (every cell
+    // with rowspan=0) is refused before its bookkeeping grows.
+    let mut covered = 0usize;
     for group in groups {
         let height = group.len();
         // Columns taken in each row of the group by cells from rows above.
         let mut taken: Vec<Vec<(usize, usize)>> = vec![Vec::new(); height];
         for (index, row) in group.into_iter().enumerate() {
+            let mut above = std::mem::take(&mut taken[index]);
+            above.sort_unstable();
+            let mut next_above = 0usize;
             let mut col = 0usize;
             for cell in row.children() {
                 let Some(element) = cell.value().as_element() else {
@@ -89,11 +95,17 @@ pub(super) fn read_table<'a>(
                 if !matches!(name_of(cell), Some("td" | "th")) {
                     continue;
                 }
-                while let Some(&(_, end)) = taken[index]
-                    .iter()
-                    .find(|&&(start, end)| start <= col && col < end)
-                {
-                    col = end;
+                // Skip the columns that cells from the rows above still cover; cells are placed
+                // left to right, so one pass over the sorted intervals suffices.
+                while let Some(&(start, end)) = above.get(next_above) {
+                    if end <= col {
+                        next_above += 1;
+                    } else if start <= col {
+                        col = end;
+                        next_above += 1;
+                    } else {
+                        break;
+                    }
                 }
                 let colspan = match parse_span(element.attr("colspan")) {
                     None | Some(0) => 1,
@@ -114,6 +126,10 @@ pub(super) fn read_table<'a>(
                         (span.min(MAX_ROWSPAN) as usize).min(left)
                     }
                 };
+                covered = covered.saturating_add(rowspan.saturating_mul(colspan));
+                if covered > *budget {
+                    return Err(too_large(*budget));
+                }
                 let text = cell_text(cell, &mut nested);
                 for below in 1..rowspan {
                     taken[index + below].push((col, col + colspan));
@@ -135,10 +151,7 @@ pub(super) fn read_table<'a>(
     }
     let slots = width.saturating_mul(height);
     if slots > *budget {
-        return Err(ReadError::TooLarge(format!(
-            "a table of {height} rows × {width} columns is more than the cells left under the \
-             limit (raise with --max-cells)"
-        )));
+        return Err(too_large(*budget));
     }
     *budget -= slots;
     Ok(TableRead {
@@ -147,6 +160,13 @@ pub(super) fn read_table<'a>(
         nested,
         absurd_spans,
     })
+}
+
+fn too_large(budget: usize) -> ReadError {
+    ReadError::TooLarge(format!(
+        "a table covers more cells than the {budget} left under the limit (raise with \
+         --max-cells)"
+    ))
 }
 
 /// The `tr` children of a row group.
