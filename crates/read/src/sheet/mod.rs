@@ -29,6 +29,7 @@
 mod biff;
 pub mod display;
 mod layout;
+mod parts;
 
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -67,6 +68,7 @@ pub fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     }
     archive.check_inflation(limits)?;
     check_shared_strings(&mut archive, limits)?;
+    let paths = parts::sheet_paths(&mut archive, limits);
 
     guarded("workbook", || {
         let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
@@ -79,20 +81,31 @@ pub fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
                 continue;
             }
             let name = sheet.name;
-            let merges = match workbook.merge_cells_by_sheet_name(&name) {
-                Ok(merges) => merges,
-                Err(error) => {
-                    document.diagnostics.push(Diagnostic::loss(
-                        "merges_unreadable",
-                        format!(
-                            "sheet {name}: its merged cells could not be read ({error}); cells \
-                             are shown unmerged"
-                        ),
-                    ));
-                    Vec::new()
-                }
+            // The sheet's own bytes, when its part can be found, give the merges and tell
+            // whether it has formulas; otherwise calamine's passes do.
+            let look = paths
+                .get(&name)
+                .and_then(|path| archive.read(path, limits).ok().flatten())
+                .map(|xml| parts::look(&xml));
+            let (merges, has_formulas) = match look {
+                Some(look) => (look.merges, look.has_formulas),
+                None => match workbook.merge_cells_by_sheet_name(&name) {
+                    Ok(merges) => (regions(merges), true),
+                    Err(error) => {
+                        document.diagnostics.push(Diagnostic::loss(
+                            "merges_unreadable",
+                            format!(
+                                "sheet {name}: its merged cells could not be read ({error}); \
+                                 cells are shown unmerged"
+                            ),
+                        ));
+                        (Vec::new(), true)
+                    }
+                },
             };
-            let Some(cells) = read_xlsx_sheet(&mut workbook, &name, &mut document, limits)? else {
+            let Some(cells) =
+                read_xlsx_sheet(&mut workbook, &name, has_formulas, &mut document, limits)?
+            else {
                 continue;
             };
             add_sheet(&mut document, &name, cells, merges, &mut budget)?;
@@ -117,9 +130,13 @@ enum Raw {
 fn read_xlsx_sheet(
     workbook: &mut Xlsx<Cursor<&[u8]>>,
     name: &str,
+    has_formulas: bool,
     document: &mut Document,
     limits: &Limits,
 ) -> Result<Option<Vec<SheetCell>>, ReadError> {
+    if !has_formulas {
+        return read_xlsx_sheet_without_formulas(workbook, name, document, limits);
+    }
     let mut raw: Vec<(u32, u32, Raw)> = Vec::new();
     let mut has_numbers = false;
     {
@@ -175,17 +192,9 @@ fn read_xlsx_sheet(
             };
             let value = match typed {
                 Some(typed) => Raw::Text(typed),
-                None => match record.value {
-                    DataRef::Empty => continue,
-                    DataRef::String(text) => Raw::Text(clean(&text)),
-                    DataRef::SharedString(text) => Raw::Text(clean(text)),
-                    DataRef::Int(number) => Raw::Number(number as f64),
-                    DataRef::Float(number) => Raw::Number(number),
-                    DataRef::Bool(value) => Raw::Text(bool_text(value)),
-                    DataRef::DateTime(value) => Raw::Date(value),
-                    DataRef::DateTimeIso(text) => Raw::Text(iso_text(&text)),
-                    DataRef::DurationIso(text) => Raw::Text(text),
-                    DataRef::Error(error) => Raw::Text(error.to_string()),
+                None => match raw_value(record.value) {
+                    Some(value) => value,
+                    None => continue,
                 },
             };
             has_numbers |= !matches!(value, Raw::Text(_));
@@ -239,15 +248,100 @@ fn read_xlsx_sheet(
                     code = codes.get(style).and_then(|code| code.as_deref());
                 }
             }
-            let text = match value {
-                Raw::Text(text) => text,
-                Raw::Number(number) => number_text(number, code),
-                Raw::Date(date) => date_text(&date, code),
-            };
-            SheetCell { row, col, text }
+            SheetCell {
+                row,
+                col,
+                text: raw_text(value, code),
+            }
         })
         .collect();
     Ok(Some(cells))
+}
+
+/// Reads a sheet without formulas in calamine's single pass of values with their styles.
+fn read_xlsx_sheet_without_formulas(
+    workbook: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    document: &mut Document,
+    limits: &Limits,
+) -> Result<Option<Vec<SheetCell>>, ReadError> {
+    let mut reader = match workbook.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        Err(XlsxError::NotAWorksheet(_)) => return Ok(None),
+        Err(error) => {
+            document.diagnostics.push(Diagnostic::loss(
+                "sheet_unreadable",
+                format!("sheet {name} could not be read ({error})"),
+            ));
+            return Ok(None);
+        }
+    };
+    let codes: Vec<Option<String>> = reader
+        .styles()
+        .iter()
+        .map(|style| {
+            style
+                .number_format
+                .as_ref()
+                .map(|format| format.format_code.clone())
+        })
+        .collect();
+    let mut cells = Vec::new();
+    loop {
+        match reader.next_cell_with_style_id() {
+            Ok(Some((cell, style))) => {
+                let (row, col) = cell.get_position();
+                let Some(value) = raw_value(cell.get_value().clone()) else {
+                    continue;
+                };
+                let code = codes.get(style).and_then(|code| code.as_deref());
+                cells.push(SheetCell {
+                    row,
+                    col,
+                    text: raw_text(value, code),
+                });
+                check_cells(cells.len(), limits)?;
+            }
+            Ok(None) => break,
+            Err(error) => {
+                document.diagnostics.push(Diagnostic::loss(
+                    "sheet_damaged",
+                    format!(
+                        "sheet {name}: reading stopped after {} cells because the sheet is \
+                         damaged ({error})",
+                        cells.len()
+                    ),
+                ));
+                break;
+            }
+        }
+    }
+    Ok(Some(cells))
+}
+
+/// A cell's value before formatting; `None` for an empty cell.
+fn raw_value(value: DataRef<'_>) -> Option<Raw> {
+    Some(match value {
+        DataRef::Empty => return None,
+        DataRef::String(text) => Raw::Text(clean(&text)),
+        DataRef::SharedString(text) => Raw::Text(clean(text)),
+        DataRef::Int(number) => Raw::Number(number as f64),
+        DataRef::Float(number) => Raw::Number(number),
+        DataRef::Bool(value) => Raw::Text(bool_text(value)),
+        DataRef::DateTime(value) => Raw::Date(value),
+        DataRef::DateTimeIso(text) => Raw::Text(iso_text(&text)),
+        DataRef::DurationIso(text) => Raw::Text(text),
+        DataRef::Error(error) => Raw::Text(error.to_string()),
+    })
+}
+
+/// A value shown through its number format code.
+fn raw_text(value: Raw, code: Option<&str>) -> String {
+    match value {
+        Raw::Text(text) => text,
+        Raw::Number(number) => number_text(number, code),
+        Raw::Date(date) => date_text(&date, code),
+    }
 }
 
 /// The value an author typed after `=` when a formula is nothing more: in these tables
@@ -351,9 +445,11 @@ pub fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
                     continue;
                 }
             };
-            let merges = workbook
-                .merge_cells_by_sheet_name(&name)
-                .unwrap_or_default();
+            let merges = regions(
+                workbook
+                    .merge_cells_by_sheet_name(&name)
+                    .unwrap_or_default(),
+            );
             let (top, left) = range.start().unwrap_or((0, 0));
             let mut cells = Vec::new();
             for (row, col, value) in range.used_cells() {
@@ -373,18 +469,21 @@ pub fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     })
 }
 
+fn regions(merges: Vec<calamine::Dimensions>) -> Vec<Region> {
+    merges
+        .into_iter()
+        .map(|merge| Region::new(merge.start, merge.end))
+        .collect()
+}
+
 /// Cuts one sheet into grids and appends them to the document.
 fn add_sheet(
     document: &mut Document,
     name: &str,
     cells: Vec<SheetCell>,
-    merges: Vec<calamine::Dimensions>,
+    merges: Vec<Region>,
     budget: &mut usize,
 ) -> Result<(), ReadError> {
-    let merges = merges
-        .into_iter()
-        .map(|merge| Region::new(merge.start, merge.end))
-        .collect();
     let first_index = document.grids().count();
     let grids = layout::sheet_grids(
         name,
