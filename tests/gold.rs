@@ -178,6 +178,26 @@ fn docx_gives_the_gold_indicators() {
 }
 
 #[test]
+fn xlsx_gives_the_gold_indicators() {
+    check_format("xlsx", "xlsx");
+}
+
+#[test]
+fn xls_gives_the_gold_indicators() {
+    check_format("xls", "xls");
+}
+
+#[test]
+fn html_gives_the_gold_indicators() {
+    check_format("html", "html");
+}
+
+#[test]
+fn pdf_gives_the_gold_indicators() {
+    check_format("pdf", "pdf");
+}
+
+#[test]
 fn doc_gives_the_gold_indicators() {
     if !converter_installed() {
         eprintln!(
