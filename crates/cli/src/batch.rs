@@ -156,14 +156,51 @@ fn is_skipped_name(name: &OsStr) -> bool {
     name.starts_with('.') || name.starts_with("~$")
 }
 
+/// How a sink wants each document serialised. The batch engine does this on the worker that
+/// extracted the document, so that serialising uses every core and the one thread that writes
+/// in input order only copies bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Nothing: the sink reads the document itself.
+    None,
+    /// Compact JSON and a newline (JSON Lines).
+    Json,
+    /// Pretty JSON, without a trailing newline.
+    JsonPretty,
+    /// CSV rows, without byte order mark or header.
+    CsvRows,
+}
+
+impl Encoding {
+    /// Serialises one document.
+    pub fn encode(self, document: &Document) -> io::Result<Vec<u8>> {
+        match self {
+            Encoding::None => Ok(Vec::new()),
+            Encoding::Json => {
+                let mut bytes = serde_json::to_vec(document)?;
+                bytes.push(b'\n');
+                Ok(bytes)
+            }
+            Encoding::JsonPretty => Ok(serde_json::to_vec_pretty(document)?),
+            Encoding::CsvRows => jixiao_output::csv_rows(document),
+        }
+    }
+}
+
 /// Where documents go, in input order. Implemented for closures, so that a test or an embedder
 /// can collect documents without writing a type.
 pub trait Sink {
-    fn write(&mut self, document: &Document) -> io::Result<()>;
+    /// How the batch engine should serialise documents for this sink, ahead of `write`.
+    fn encoding(&self) -> Encoding {
+        Encoding::None
+    }
+
+    /// Writes one document; `encoded` is what [`Sink::encoding`] made of it.
+    fn write(&mut self, document: &Document, encoded: &[u8]) -> io::Result<()>;
 }
 
 impl<F: FnMut(&Document) -> io::Result<()>> Sink for F {
-    fn write(&mut self, document: &Document) -> io::Result<()> {
+    fn write(&mut self, document: &Document, _encoded: &[u8]) -> io::Result<()> {
         self(document)
     }
 }
@@ -222,9 +259,10 @@ impl Batch {
 
         let next_input = AtomicUsize::new(0);
         let gate = Gate::default();
-        let (sender, receiver) = mpsc::channel::<(usize, Document)>();
+        let (sender, receiver) = mpsc::channel::<(usize, Encoded)>();
+        let encoding = sink.encoding();
 
-        let worker = |sender: mpsc::Sender<(usize, Document)>| {
+        let worker = |sender: mpsc::Sender<(usize, Encoded)>| {
             loop {
                 let index = next_input.fetch_add(1, Ordering::Relaxed);
                 let Some(input) = inputs.get(index) else {
@@ -252,8 +290,9 @@ impl Batch {
                 if document.status == Status::Failed {
                     failures.fetch_add(1, Ordering::Relaxed);
                 }
+                let bytes = encoding.encode(&document);
                 progress.inc(1);
-                if sender.send((index, document)).is_err() {
+                if sender.send((index, Encoded { document, bytes })).is_err() {
                     // The writer stopped (the output failed): nothing more is wanted.
                     break;
                 }
@@ -314,19 +353,25 @@ impl Batch {
     }
 }
 
+/// A document and what the sink's [`Encoding`] made of it on the worker.
+struct Encoded {
+    document: Document,
+    bytes: io::Result<Vec<u8>>,
+}
+
 /// Receives documents in completion order and hands them to the sink in input order.
 fn write_in_order<S: Sink + ?Sized>(
-    receiver: mpsc::Receiver<(usize, Document)>,
+    receiver: mpsc::Receiver<(usize, Encoded)>,
     sink: &mut S,
     gate: &Gate,
     summary: &mut Summary,
 ) -> io::Result<()> {
-    let mut waiting: BTreeMap<usize, Document> = BTreeMap::new();
+    let mut waiting: BTreeMap<usize, Encoded> = BTreeMap::new();
     let mut next_to_write = 0;
-    for (index, document) in receiver {
-        waiting.insert(index, document);
-        while let Some(document) = waiting.remove(&next_to_write) {
-            sink.write(&document)?;
+    for (index, encoded) in receiver {
+        waiting.insert(index, encoded);
+        while let Some(Encoded { document, bytes }) = waiting.remove(&next_to_write) {
+            sink.write(&document, &bytes?)?;
             summary.count(&document);
             next_to_write += 1;
             gate.advance(next_to_write);

@@ -13,10 +13,8 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use jixiao_output::CsvWriter;
-
 use crate::Document;
-use crate::batch::Sink;
+use crate::batch::{Encoding, Sink};
 
 /// One pretty document (the output for a single named file).
 #[derive(Debug)]
@@ -36,8 +34,12 @@ impl<W: Write> JsonDocument<W> {
 }
 
 impl<W: Write> Sink for JsonDocument<W> {
-    fn write(&mut self, document: &Document) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut self.output, document)?;
+    fn encoding(&self) -> Encoding {
+        Encoding::JsonPretty
+    }
+
+    fn write(&mut self, _document: &Document, encoded: &[u8]) -> io::Result<()> {
+        self.output.write_all(encoded)?;
         self.output.write_all(b"\n")
     }
 }
@@ -67,10 +69,14 @@ impl<W: Write> JsonArray<W> {
 }
 
 impl<W: Write> Sink for JsonArray<W> {
-    fn write(&mut self, document: &Document) -> io::Result<()> {
+    fn encoding(&self) -> Encoding {
+        Encoding::JsonPretty
+    }
+
+    fn write(&mut self, _document: &Document, encoded: &[u8]) -> io::Result<()> {
         self.output
             .write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
-        serde_json::to_writer_pretty(&mut self.output, document)?;
+        self.output.write_all(encoded)?;
         self.written += 1;
         Ok(())
     }
@@ -94,9 +100,12 @@ impl<W: Write> JsonLines<W> {
 }
 
 impl<W: Write> Sink for JsonLines<W> {
-    fn write(&mut self, document: &Document) -> io::Result<()> {
-        serde_json::to_writer(&mut self.output, document)?;
-        self.output.write_all(b"\n")?;
+    fn encoding(&self) -> Encoding {
+        Encoding::Json
+    }
+
+    fn write(&mut self, _document: &Document, encoded: &[u8]) -> io::Result<()> {
+        self.output.write_all(encoded)?;
         self.output.flush()
     }
 }
@@ -104,25 +113,29 @@ impl<W: Write> Sink for JsonLines<W> {
 /// CSV rows, one per indicator.
 #[derive(Debug)]
 pub struct Csv<W: Write> {
-    writer: CsvWriter<W>,
+    output: W,
 }
 
 impl<W: Write> Csv<W> {
     /// Starts the output with its byte order mark and header.
-    pub fn new(output: W) -> io::Result<Self> {
-        Ok(Csv {
-            writer: CsvWriter::new(output)?,
-        })
+    pub fn new(mut output: W) -> io::Result<Self> {
+        output.write_all(&jixiao_output::csv_header()?)?;
+        Ok(Csv { output })
     }
 
-    pub fn finish(self) -> io::Result<W> {
-        self.writer.into_inner()
+    pub fn finish(mut self) -> io::Result<W> {
+        self.output.flush()?;
+        Ok(self.output)
     }
 }
 
 impl<W: Write> Sink for Csv<W> {
-    fn write(&mut self, document: &Document) -> io::Result<()> {
-        self.writer.write_document(document)
+    fn encoding(&self) -> Encoding {
+        Encoding::CsvRows
+    }
+
+    fn write(&mut self, _document: &Document, encoded: &[u8]) -> io::Result<()> {
+        self.output.write_all(encoded)
     }
 }
 
@@ -150,10 +163,15 @@ impl OutDir {
 }
 
 impl Sink for OutDir {
-    fn write(&mut self, document: &Document) -> io::Result<()> {
+    fn encoding(&self) -> Encoding {
+        Encoding::JsonPretty
+    }
+
+    fn write(&mut self, document: &Document, encoded: &[u8]) -> io::Result<()> {
         let name = self.names.name_for(&document.source.path);
         let path = self.folder.join(name);
-        let mut text = serde_json::to_vec_pretty(document)?;
+        let mut text = Vec::with_capacity(encoded.len() + 1);
+        text.extend_from_slice(encoded);
         text.push(b'\n');
         fs::write(&path, text).map_err(|error| {
             io::Error::new(

@@ -39,9 +39,17 @@ pub enum Field {
     Sources,
 }
 
+/// Longest text, in bytes, that can be a label: the longest label with a unit in brackets and
+/// some spaces.
+const MAX_LABEL_BYTES: usize = 90;
+
 /// Recognises a label by its key (NFKC, no whitespace), with a leading `其中：` ignored and a
 /// trailing colon or unit in brackets allowed.
 pub fn label(text: &str) -> Option<Field> {
+    // Labels are short; a long cell is a value, answered without normalising it.
+    if text.len() > MAX_LABEL_BYTES {
+        return None;
+    }
     let key = key(text);
     let key = key.strip_prefix("其中:").unwrap_or(&key);
     let key = key.trim_end_matches([':', '：']);

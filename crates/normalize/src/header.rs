@@ -134,6 +134,10 @@ pub fn period_of(label: &str) -> Option<Period> {
 /// Reads `row` as an indicator header row, if it is one: it must name the 一级 column and at
 /// least one of the 二级 / 三级 columns.
 pub fn detect(row: &Row<'_>) -> Option<Columns> {
+    // Every header names the 一级 column; rows without a 级 anywhere are answered at once.
+    if !row.filled().any(|cell| cell.text.contains('级')) {
+        return None;
+    }
     let mut level1 = None;
     let mut sides: Vec<Side> = Vec::new();
     let mut signature = Vec::new();
@@ -220,11 +224,7 @@ mod tests {
             builder.push(Cell::new(0, col, *text));
         }
         let (grid, _) = builder.build(Location::default());
-        detect(&Row {
-            grid: &grid,
-            grid_index: 0,
-            index: 0,
-        })
+        detect(&Row::new(&grid, 0, 0))
     }
 
     #[test]

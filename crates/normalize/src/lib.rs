@@ -106,11 +106,7 @@ impl State {
 
     fn grid(&mut self, grid: &Grid, grid_index: usize) {
         for index in 0..grid.rows() {
-            let row = Row {
-                grid,
-                grid_index,
-                index,
-            };
+            let row = Row::new(grid, grid_index, index);
             if row.is_blank() {
                 continue;
             }

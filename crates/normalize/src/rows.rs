@@ -1,6 +1,8 @@
 //! A view of one grid row as the normaliser reads it: what each column holds, whether the
 //! slot is a cell's origin or the continuation of a merged cell.
 
+use std::borrow::Cow;
+
 use jixiao_grid::{Cell, Grid, Location};
 
 use crate::text;
@@ -42,9 +44,20 @@ pub struct Row<'g> {
     /// Index of the grid in the document (0-based).
     pub grid_index: usize,
     pub index: usize,
+    /// The cells that start on this row, looked up once.
+    cells: &'g [Cell],
 }
 
 impl<'g> Row<'g> {
+    pub fn new(grid: &'g Grid, grid_index: usize, index: usize) -> Self {
+        Row {
+            grid,
+            grid_index,
+            index,
+            cells: grid.row_cells(index),
+        }
+    }
+
     pub fn at(&self, col: usize) -> At<'g> {
         match self.grid.slot(self.index, col) {
             None => At::Empty,
@@ -56,7 +69,7 @@ impl<'g> Row<'g> {
 
     /// The cells that start on this row, left to right.
     pub fn cells(&self) -> &'g [Cell] {
-        self.grid.row_cells(self.index)
+        self.cells
     }
 
     /// The cells that start on this row and hold text.
@@ -71,18 +84,25 @@ impl<'g> Row<'g> {
         self.filled().next().is_none()
     }
 
-    /// The text of the origin cells whose first column lies in `start..end`, joined.
-    pub fn text_in(&self, start: usize, end: usize) -> String {
-        let mut out = String::new();
-        for cell in self.cells() {
-            if cell.col >= start && cell.col < end && !text::is_empty(&cell.text) {
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-                out.push_str(&cell.text);
-            }
+    /// The text of the origin cells whose first column lies in `start..end`, joined; borrowed
+    /// when one cell holds it all, as it nearly always does.
+    pub fn text_in(&self, start: usize, end: usize) -> Cow<'g, str> {
+        let mut found = self
+            .cells
+            .iter()
+            .filter(|cell| cell.col >= start && cell.col < end && !text::is_empty(&cell.text));
+        let Some(first) = found.next() else {
+            return Cow::Borrowed("");
+        };
+        let Some(second) = found.next() else {
+            return Cow::Borrowed(first.text.as_str());
+        };
+        let mut out = format!("{}\n{}", first.text, second.text);
+        for cell in found {
+            out.push('\n');
+            out.push_str(&cell.text);
         }
-        out
+        Cow::Owned(out)
     }
 
     /// Where a cell of this row is, for locations of indicators and warnings.

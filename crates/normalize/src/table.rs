@@ -173,14 +173,16 @@ impl Builder {
     /// a second table whose header and fields were lost, as happens when a lossy copy drops
     /// a page.
     pub fn restarts(&self, row: &Row<'_>) -> bool {
-        let opens = row
-            .filled()
-            .find_map(|cell| vocab::level1_loose(&cell.text));
-        matches!(opens, Some("产出指标" | "决策" | "完成指标"))
-            && self
-                .indicators
-                .iter()
-                .any(|indicator| matches!(indicator.level1.as_str(), "效益指标" | "满意度指标"))
+        let past_outputs = self
+            .indicators
+            .iter()
+            .any(|indicator| matches!(indicator.level1.as_str(), "效益指标" | "满意度指标"));
+        past_outputs
+            && matches!(
+                row.filled()
+                    .find_map(|cell| vocab::level1_loose(&cell.text)),
+                Some("产出指标" | "决策" | "完成指标")
+            )
     }
 
     /// In a two-sided table where no row fills both sides, indicators in the 中长期 columns

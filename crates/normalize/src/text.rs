@@ -4,7 +4,38 @@ use unicode_normalization::UnicodeNormalization;
 
 /// The form labels are compared in: NFKC, whitespace removed. `预算 数（万元）` → `预算数(万元)`.
 pub fn key(text: &str) -> String {
-    text.nfkc().filter(|c| !c.is_whitespace()).collect()
+    // Most cells are already in NFKC (CJK ideographs and ASCII); the quick check spares them
+    // the full normalisation, which dominated the normaliser's time.
+    if text.chars().all(is_nfkc_stable) {
+        if !text.bytes().any(|byte| byte.is_ascii_whitespace()) {
+            return text.to_owned();
+        }
+        text.chars().filter(|c| !c.is_whitespace()).collect()
+    } else {
+        text.nfkc().filter(|c| !c.is_whitespace()).collect()
+    }
+}
+
+/// Characters that NFKC leaves as they are and that make up nearly all of these documents:
+/// ASCII, CJK ideographs, and the common Chinese punctuation. Anything else (full-width
+/// forms, `…`, compatibility ideographs) goes through the full normalisation.
+fn is_nfkc_stable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{20}'..='\u{7e}'
+            | '\t'
+            | '\n'
+            | '\r'
+            | '\u{4e00}'..='\u{9fff}'
+            | '\u{3001}'..='\u{3002}'
+            | '\u{3008}'..='\u{3011}'
+            | '\u{2014}'
+            | '\u{2018}'..='\u{2019}'
+            | '\u{201c}'..='\u{201d}'
+            | '\u{00b7}'
+            | '\u{2265}'
+            | '\u{2264}'
+    )
 }
 
 /// Cell text as a value: trimmed, with trailing spaces of each line removed and blank lines

@@ -1,8 +1,6 @@
 //! The indicator vocabulary of SPEC.md: canonical 一级 and 二级 names, their variants, and
 //! which 一级 may hold which 二级.
 
-use unicode_normalization::UnicodeNormalization;
-
 /// A canonical 一级指标 name with the variants that mean it.
 struct Level1 {
     name: &'static str,
@@ -149,7 +147,7 @@ const LEVEL2: &[Level2] = &[
 /// The form names are compared in: NFKC, whitespace removed, a trailing weight such as
 /// `(50分)` dropped.
 pub fn name_key(text: &str) -> String {
-    let mut key: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let mut key = crate::text::key(text);
     // Drop a trailing weight: (50分), (20%), （10）.
     if key.ends_with(')')
         && let Some(open) = key.rfind('(')
@@ -163,22 +161,19 @@ pub fn name_key(text: &str) -> String {
     key
 }
 
+/// Longest text, in bytes, that can name an indicator level: the longest name of the
+/// vocabulary with a weight such as `(50分)` and some spaces. Longer cells (三级 texts, values,
+/// descriptions) are answered at once, without normalising them.
+const MAX_NAME_BYTES: usize = 56;
+
 /// The canonical 一级指标 for `text`, if it is one.
 pub fn level1(text: &str) -> Option<&'static str> {
-    let key = name_key(text);
-    LEVEL1
-        .iter()
-        .find(|entry| entry.name == key || entry.variants.contains(&key.as_str()))
-        .map(|entry| entry.name)
+    lookup(text, &LEVEL1_NAMES, false)
 }
 
 /// The canonical 二级指标 for `text`, if it is one.
 pub fn level2(text: &str) -> Option<&'static str> {
-    let key = name_key(text);
-    LEVEL2
-        .iter()
-        .find(|entry| entry.name == key || entry.variants.contains(&key.as_str()))
-        .map(|entry| entry.name)
+    lookup(text, &LEVEL2_NAMES, false)
 }
 
 /// The 一级 names that may hold the canonical 二级 `level2`, preferred first; empty for a name
@@ -197,46 +192,59 @@ const MIN_TRUNCATED_CHARS: usize = 3;
 /// Like [`level1`], and also accepts a name cut short by a lossy converter when the cut form
 /// is the start of exactly one canonical name.
 pub fn level1_loose(text: &str) -> Option<&'static str> {
-    level1(text).or_else(|| {
-        truncated(
-            text,
-            LEVEL1.iter().flat_map(|entry| {
-                std::iter::once(entry.name)
-                    .chain(entry.variants.iter().copied())
-                    .map(|name| (name, entry.name))
-            }),
-        )
-    })
+    lookup(text, &LEVEL1_NAMES, true)
 }
 
 /// Like [`level2`], and also accepts a name cut short by a lossy converter (`服务对象满` →
 /// 服务对象满意度指标) when the cut form is the start of exactly one canonical name.
 pub fn level2_loose(text: &str) -> Option<&'static str> {
-    level2(text).or_else(|| {
-        truncated(
-            text,
-            LEVEL2.iter().flat_map(|entry| {
+    lookup(text, &LEVEL2_NAMES, true)
+}
+
+/// Every spelling of every 一级 name, with the canonical name it means.
+static LEVEL1_NAMES: std::sync::LazyLock<Vec<(&'static str, &'static str)>> =
+    std::sync::LazyLock::new(|| {
+        LEVEL1
+            .iter()
+            .flat_map(|entry| {
                 std::iter::once(entry.name)
                     .chain(entry.variants.iter().copied())
                     .map(|name| (name, entry.name))
-            }),
-        )
-    })
-}
+            })
+            .collect()
+    });
 
-fn truncated<'a>(
-    text: &str,
-    names: impl Iterator<Item = (&'a str, &'static str)>,
-) -> Option<&'static str> {
+/// Every spelling of every 二级 name, with the canonical name it means.
+static LEVEL2_NAMES: std::sync::LazyLock<Vec<(&'static str, &'static str)>> =
+    std::sync::LazyLock::new(|| {
+        LEVEL2
+            .iter()
+            .flat_map(|entry| {
+                std::iter::once(entry.name)
+                    .chain(entry.variants.iter().copied())
+                    .map(|name| (name, entry.name))
+            })
+            .collect()
+    });
+
+/// Looks `text` up among `names`: an exact spelling first, then (when `loose`) a spelling it
+/// is the unambiguous start of. The key is computed once, and long texts are answered at once.
+fn lookup(text: &str, names: &[(&'static str, &'static str)], loose: bool) -> Option<&'static str> {
+    if text.len() > MAX_NAME_BYTES {
+        return None;
+    }
     let key = name_key(text);
-    if key.chars().count() < MIN_TRUNCATED_CHARS {
+    if let Some((_, canonical)) = names.iter().find(|(name, _)| *name == key) {
+        return Some(canonical);
+    }
+    if !loose || key.chars().count() < MIN_TRUNCATED_CHARS {
         return None;
     }
     let mut found: Option<&'static str> = None;
     for (name, canonical) in names {
         if name.starts_with(&key) {
             match found {
-                Some(previous) if previous != canonical => return None,
+                Some(previous) if previous != *canonical => return None,
                 _ => found = Some(canonical),
             }
         }

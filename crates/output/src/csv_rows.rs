@@ -125,6 +125,23 @@ impl<W: Write> CsvWriter<W> {
     }
 }
 
+/// The byte order mark and the header row: how every CSV output starts.
+pub fn csv_header() -> io::Result<Vec<u8>> {
+    CsvWriter::new(Vec::new())?.into_inner()
+}
+
+/// The rows of one document as CSV bytes, without byte order mark or header: what a
+/// [`CsvWriter`] writes for it. The batch engine serialises documents with this on its worker
+/// threads and only copies the bytes out in order.
+pub fn csv_rows(document: &Document) -> io::Result<Vec<u8>> {
+    let inner = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let mut writer = CsvWriter { inner, rows: 0 };
+    writer.write_document(document)?;
+    writer.into_inner()
+}
+
 /// Keeps the kind of an I/O error (a closed pipe must stay recognisable) and wraps the rest.
 fn into_io(error: csv::Error) -> io::Error {
     match error.into_kind() {

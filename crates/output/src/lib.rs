@@ -30,7 +30,7 @@ mod csv_rows;
 mod schema;
 mod types;
 
-pub use csv_rows::{CSV_COLUMNS, CsvWriter, VALUE_SLOTS};
+pub use csv_rows::{CSV_COLUMNS, CsvWriter, VALUE_SLOTS, csv_header, csv_rows};
 pub use schema::{schema, schema_json};
 pub use types::*;
 
