@@ -187,21 +187,59 @@ impl Encoding {
     }
 }
 
-/// Where documents go, in input order. Implemented for closures, so that a test or an embedder
-/// can collect documents without writing a type.
+/// What the writer receives for one input: the facts the summary and the sinks need, the
+/// bytes the sink's [`Encoding`] made on the worker, and the document itself only for a sink
+/// that reads it ([`Encoding::None`]). Everything else was dropped on the worker, so that the
+/// one writing thread neither serialises nor frees large documents.
+#[derive(Debug)]
+pub struct Finished {
+    /// `source.path` of the document.
+    pub path: String,
+    pub status: Status,
+    pub tables: usize,
+    pub indicators: usize,
+    pub error: Option<(ErrorCode, String)>,
+    pub encoded: Vec<u8>,
+    pub document: Option<Document>,
+}
+
+impl Finished {
+    fn new(document: Document, encoding: Encoding) -> io::Result<Self> {
+        let encoded = encoding.encode(&document)?;
+        Ok(Finished {
+            path: document.source.path.clone(),
+            status: document.status,
+            tables: document.tables.len(),
+            indicators: document.indicator_count(),
+            error: document
+                .error
+                .as_ref()
+                .map(|error| (error.code, error.message.clone())),
+            encoded,
+            document: (encoding == Encoding::None).then_some(document),
+        })
+    }
+}
+
+/// Where documents go, in input order. Implemented for closures over documents, so that a test
+/// or an embedder can collect documents without writing a type.
 pub trait Sink {
     /// How the batch engine should serialise documents for this sink, ahead of `write`.
     fn encoding(&self) -> Encoding {
         Encoding::None
     }
 
-    /// Writes one document; `encoded` is what [`Sink::encoding`] made of it.
-    fn write(&mut self, document: &Document, encoded: &[u8]) -> io::Result<()>;
+    /// Writes one input's result.
+    fn write(&mut self, finished: &Finished) -> io::Result<()>;
 }
 
 impl<F: FnMut(&Document) -> io::Result<()>> Sink for F {
-    fn write(&mut self, document: &Document, _encoded: &[u8]) -> io::Result<()> {
-        self(document)
+    fn write(&mut self, finished: &Finished) -> io::Result<()> {
+        // The encoding is `None`, so the document travelled with its facts.
+        match &finished.document {
+            Some(document) => self(document),
+            None => Ok(()),
+        }
     }
 }
 
@@ -259,10 +297,10 @@ impl Batch {
 
         let next_input = AtomicUsize::new(0);
         let gate = Gate::default();
-        let (sender, receiver) = mpsc::channel::<(usize, Encoded)>();
+        let (sender, receiver) = mpsc::channel::<(usize, io::Result<Finished>)>();
         let encoding = sink.encoding();
 
-        let worker = |sender: mpsc::Sender<(usize, Encoded)>| {
+        let worker = |sender: mpsc::Sender<(usize, io::Result<Finished>)>| {
             loop {
                 let index = next_input.fetch_add(1, Ordering::Relaxed);
                 let Some(input) = inputs.get(index) else {
@@ -290,9 +328,9 @@ impl Batch {
                 if document.status == Status::Failed {
                     failures.fetch_add(1, Ordering::Relaxed);
                 }
-                let bytes = encoding.encode(&document);
+                let finished = Finished::new(document, encoding);
                 progress.inc(1);
-                if sender.send((index, Encoded { document, bytes })).is_err() {
+                if sender.send((index, finished)).is_err() {
                     // The writer stopped (the output failed): nothing more is wanted.
                     break;
                 }
@@ -353,26 +391,21 @@ impl Batch {
     }
 }
 
-/// A document and what the sink's [`Encoding`] made of it on the worker.
-struct Encoded {
-    document: Document,
-    bytes: io::Result<Vec<u8>>,
-}
-
-/// Receives documents in completion order and hands them to the sink in input order.
+/// Receives results in completion order and hands them to the sink in input order.
 fn write_in_order<S: Sink + ?Sized>(
-    receiver: mpsc::Receiver<(usize, Encoded)>,
+    receiver: mpsc::Receiver<(usize, io::Result<Finished>)>,
     sink: &mut S,
     gate: &Gate,
     summary: &mut Summary,
 ) -> io::Result<()> {
-    let mut waiting: BTreeMap<usize, Encoded> = BTreeMap::new();
+    let mut waiting: BTreeMap<usize, io::Result<Finished>> = BTreeMap::new();
     let mut next_to_write = 0;
-    for (index, encoded) in receiver {
-        waiting.insert(index, encoded);
-        while let Some(Encoded { document, bytes }) = waiting.remove(&next_to_write) {
-            sink.write(&document, &bytes?)?;
-            summary.count(&document);
+    for (index, finished) in receiver {
+        waiting.insert(index, finished);
+        while let Some(finished) = waiting.remove(&next_to_write) {
+            let finished = finished?;
+            sink.write(&finished)?;
+            summary.count(&finished);
             next_to_write += 1;
             gate.advance(next_to_write);
         }
@@ -461,23 +494,20 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn count(&mut self, document: &Document) {
+    fn count(&mut self, finished: &Finished) {
         self.files += 1;
-        self.tables += document.tables.len();
-        self.indicators += document.indicator_count();
-        match document.status {
+        self.tables += finished.tables;
+        self.indicators += finished.indicators;
+        match finished.status {
             Status::Ok => self.ok += 1,
             Status::Partial => self.partial += 1,
             Status::Failed => {
                 self.failed += 1;
                 if self.failures.len() < SUMMARY_FAILURES_SHOWN
-                    && let Some(error) = &document.error
+                    && let Some((code, message)) = &finished.error
                 {
-                    self.failures.push((
-                        document.source.path.clone(),
-                        error.code,
-                        error.message.clone(),
-                    ));
+                    self.failures
+                        .push((finished.path.clone(), *code, message.clone()));
                 }
             }
         }

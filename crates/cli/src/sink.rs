@@ -13,8 +13,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::Document;
-use crate::batch::{Encoding, Sink};
+use crate::batch::{Encoding, Finished, Sink};
 
 /// One pretty document (the output for a single named file).
 #[derive(Debug)]
@@ -38,7 +37,8 @@ impl<W: Write> Sink for JsonDocument<W> {
         Encoding::JsonPretty
     }
 
-    fn write(&mut self, _document: &Document, encoded: &[u8]) -> io::Result<()> {
+    fn write(&mut self, finished: &Finished) -> io::Result<()> {
+        let encoded = finished.encoded.as_slice();
         self.output.write_all(encoded)?;
         self.output.write_all(b"\n")
     }
@@ -73,7 +73,8 @@ impl<W: Write> Sink for JsonArray<W> {
         Encoding::JsonPretty
     }
 
-    fn write(&mut self, _document: &Document, encoded: &[u8]) -> io::Result<()> {
+    fn write(&mut self, finished: &Finished) -> io::Result<()> {
+        let encoded = finished.encoded.as_slice();
         self.output
             .write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
         self.output.write_all(encoded)?;
@@ -104,7 +105,8 @@ impl<W: Write> Sink for JsonLines<W> {
         Encoding::Json
     }
 
-    fn write(&mut self, _document: &Document, encoded: &[u8]) -> io::Result<()> {
+    fn write(&mut self, finished: &Finished) -> io::Result<()> {
+        let encoded = finished.encoded.as_slice();
         self.output.write_all(encoded)?;
         self.output.flush()
     }
@@ -134,7 +136,8 @@ impl<W: Write> Sink for Csv<W> {
         Encoding::CsvRows
     }
 
-    fn write(&mut self, _document: &Document, encoded: &[u8]) -> io::Result<()> {
+    fn write(&mut self, finished: &Finished) -> io::Result<()> {
+        let encoded = finished.encoded.as_slice();
         self.output.write_all(encoded)
     }
 }
@@ -167,8 +170,9 @@ impl Sink for OutDir {
         Encoding::JsonPretty
     }
 
-    fn write(&mut self, document: &Document, encoded: &[u8]) -> io::Result<()> {
-        let name = self.names.name_for(&document.source.path);
+    fn write(&mut self, finished: &Finished) -> io::Result<()> {
+        let encoded = finished.encoded.as_slice();
+        let name = self.names.name_for(&finished.path);
         let path = self.folder.join(name);
         let mut text = Vec::with_capacity(encoded.len() + 1);
         text.extend_from_slice(encoded);
