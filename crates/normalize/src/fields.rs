@@ -566,6 +566,10 @@ impl Fields {
     /// Text with no label: the budget unit (`单位：万元`, `项目资金(万元)`) or a free-standing
     /// line. Returns true when the text stated a unit.
     fn read_unlabelled(&mut self, text: &str) -> bool {
+        // `单位：万元`, `项目资金(万元)`: short cells; anything long is a value.
+        if text.len() > MAX_LABEL_BYTES {
+            return false;
+        }
         let key = key(text);
         if let Some(unit) = key
             .strip_prefix("单位:")

@@ -67,6 +67,9 @@ pub fn is_empty(text: &str) -> bool {
 
 /// A line that is only a page number or page furniture: `2`, `- 3 -`, `第 3 页`, `3/10`.
 pub fn is_page_number(text: &str) -> bool {
+    if text.len() > 40 {
+        return false;
+    }
     let key = key(text);
     if key.is_empty() {
         return false;
@@ -89,6 +92,11 @@ pub fn is_page_number(text: &str) -> bool {
 /// True when a paragraph reads like the caption of a performance target table or document:
 /// `1、办公场所租赁费绩效目标表`, `南通市本级项目预算绩效目标表`, `…绩效目标批复表`.
 pub fn is_table_title(text: &str) -> bool {
+    // At most 80 characters of at most 4 bytes, with some spaces: longer text is prose. Every
+    // caption word ends in 表, which no normalisation creates.
+    if text.len() > 400 || !text.contains('表') {
+        return false;
+    }
     let key = key(text);
     let chars = key.chars().count();
     if chars == 0 || chars > 80 {
@@ -108,6 +116,9 @@ pub fn is_table_title(text: &str) -> bool {
 
 /// True when a paragraph may be the heading of a whole document.
 pub fn is_heading(text: &str) -> bool {
+    if text.len() > 300 {
+        return false;
+    }
     let key = key(text);
     let chars = key.chars().count();
     (2..=60).contains(&chars)
