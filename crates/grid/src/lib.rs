@@ -290,6 +290,14 @@ impl Document {
         })
     }
 
+    /// The texts of the paragraphs outside tables, in order.
+    pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
+        self.blocks.iter().filter_map(|block| match block {
+            Block::Paragraph(paragraph) => Some(paragraph.text.as_str()),
+            Block::Table(_) => None,
+        })
+    }
+
     /// A drawing of every block, for humans (see `jixiao inspect`).
     pub fn render(&self) -> String {
         render::render_document(self)

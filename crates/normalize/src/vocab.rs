@@ -203,29 +203,24 @@ pub fn level2_loose(text: &str) -> Option<&'static str> {
 
 /// Every spelling of every 一级 name, with the canonical name it means.
 static LEVEL1_NAMES: std::sync::LazyLock<Vec<(&'static str, &'static str)>> =
-    std::sync::LazyLock::new(|| {
-        LEVEL1
-            .iter()
-            .flat_map(|entry| {
-                std::iter::once(entry.name)
-                    .chain(entry.variants.iter().copied())
-                    .map(|name| (name, entry.name))
-            })
-            .collect()
-    });
+    std::sync::LazyLock::new(|| spellings(LEVEL1.iter().map(|entry| (entry.name, entry.variants))));
 
 /// Every spelling of every 二级 name, with the canonical name it means.
 static LEVEL2_NAMES: std::sync::LazyLock<Vec<(&'static str, &'static str)>> =
-    std::sync::LazyLock::new(|| {
-        LEVEL2
-            .iter()
-            .flat_map(|entry| {
-                std::iter::once(entry.name)
-                    .chain(entry.variants.iter().copied())
-                    .map(|name| (name, entry.name))
-            })
-            .collect()
-    });
+    std::sync::LazyLock::new(|| spellings(LEVEL2.iter().map(|entry| (entry.name, entry.variants))));
+
+/// Flattens (canonical name, variants) into (spelling, canonical name) pairs.
+fn spellings(
+    entries: impl Iterator<Item = (&'static str, &'static [&'static str])>,
+) -> Vec<(&'static str, &'static str)> {
+    entries
+        .flat_map(|(name, variants)| {
+            std::iter::once(name)
+                .chain(variants.iter().copied())
+                .map(move |spelling| (spelling, name))
+        })
+        .collect()
+}
 
 /// Looks `text` up among `names`: an exact spelling first, then (when `loose`) a spelling it
 /// is the unambiguous start of. The key is computed once, and long texts are answered at once.

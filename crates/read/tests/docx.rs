@@ -185,17 +185,6 @@ fn indicators(grid: &Grid, columns: &Columns) -> Vec<(usize, Indicator)> {
         .collect()
 }
 
-fn paragraphs(document: &Document) -> Vec<&str> {
-    document
-        .blocks
-        .iter()
-        .filter_map(|block| match block {
-            Block::Paragraph(paragraph) => Some(paragraph.text.as_str()),
-            Block::Table(_) => None,
-        })
-        .collect()
-}
-
 /// Checks one document against its gold file: every grid is an indicator table, in gold order,
 /// with the same rows; the first 产出指标 cell spans all its rows.
 fn check_against_gold(stem: &str, document: &Document) {
@@ -270,7 +259,7 @@ mod docx_fixtures {
     #[test]
     fn document_000_has_its_titles_and_a_four_row_output_merge() {
         let document = read(DOCUMENTS[0]);
-        let paragraphs = paragraphs(&document);
+        let paragraphs = document.paragraphs().collect::<Vec<_>>();
         for title in [
             "第一部分",
             "1、办公场所租赁费绩效目标表",
@@ -309,7 +298,7 @@ mod docx_fixtures {
     #[test]
     fn document_003_merges_two_levels_and_keeps_two_value_columns() {
         let document = read(DOCUMENTS[2]);
-        let paragraphs = paragraphs(&document);
+        let paragraphs = document.paragraphs().collect::<Vec<_>>();
         assert_eq!(
             paragraphs
                 .iter()
@@ -360,7 +349,12 @@ mod doc_fixtures {
             };
             check_against_gold(stem, &document);
             if stem == DOCUMENTS[0] {
-                assert!(paragraphs(&document).contains(&"1、办公场所租赁费绩效目标表"));
+                assert!(
+                    document
+                        .paragraphs()
+                        .collect::<Vec<_>>()
+                        .contains(&"1、办公场所租赁费绩效目标表")
+                );
                 let grid = document.grids().next().expect("grid");
                 let output = grid.slot(8, 0).expect("产出指标").cell;
                 assert_eq!((output.text.as_str(), output.row_span), ("产出指标", 4));

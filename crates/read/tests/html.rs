@@ -221,7 +221,7 @@ fn gb2312_pages_decode_through_their_meta_charset() {
     assert!(!unmappable);
     let document = html::read(&bytes, &Limits::default()).expect("read");
     assert_eq!(document.encoding.as_deref(), Some("gb18030"));
-    assert_eq!(common::paragraphs(&document), ["绩效目标表"]);
+    assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["绩效目标表"]);
     assert_eq!(grids(&document)[0].cells()[1].text, "≥95%");
     assert!(
         document.diagnostics.is_empty(),
@@ -253,7 +253,7 @@ fn deep_nesting_fails_fast_with_too_large() {
     assert!(error.to_string().contains("--max-depth"), "{error}");
     // Deep but under the limit reads.
     let fine = "<div>".repeat(100) + "x";
-    assert_eq!(common::paragraphs(&page(&fine)), ["x"]);
+    assert_eq!(page(&fine).paragraphs().collect::<Vec<_>>(), ["x"]);
 }
 
 #[test]

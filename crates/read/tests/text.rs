@@ -30,17 +30,6 @@ fn grids(document: &Document) -> Vec<&Grid> {
     document.grids().collect()
 }
 
-fn paragraphs(document: &Document) -> Vec<&str> {
-    document
-        .blocks
-        .iter()
-        .filter_map(|block| match block {
-            Block::Paragraph(paragraph) => Some(paragraph.text.as_str()),
-            Block::Table(_) => None,
-        })
-        .collect()
-}
-
 /// The texts of the cells whose origin is on `row`.
 fn row(grid: &Grid, row: usize) -> Vec<&str> {
     grid.row_cells(row)
@@ -206,7 +195,7 @@ fn seed_000_cell_per_line_tables_titles_and_rejoined_rows() {
 
     // The page number at the end is dropped; the field-code-only heading is gone.
     assert_eq!(count(&document, "page_number_removed"), 1);
-    let paragraphs = paragraphs(&document);
+    let paragraphs = document.paragraphs().collect::<Vec<_>>();
     assert_eq!(paragraphs[0], "第一部分");
     assert!(paragraphs.contains(&"二、分项绩效目标"));
     assert!(paragraphs.contains(&"三、工作保障措施"));
@@ -239,7 +228,7 @@ fn seed_001_cell_per_line_has_fifteen_tables_and_no_false_joins() {
             "1.加强“两品一械”企业监管力度\n2.加强培训，提高监管人员专业水平和综合素质\n3.提升监管、检查装备能力"
         ]
     );
-    let paragraphs = paragraphs(&document);
+    let paragraphs = document.paragraphs().collect::<Vec<_>>();
     assert!(paragraphs.contains(&"一、总体绩效目标"));
     assert!(
         paragraphs
@@ -254,7 +243,9 @@ fn seed_003_tab_separated_tables_headers_and_html_in_cells() {
     assert_eq!(grids.len(), 8);
     assert!(titles(&document).iter().all(|title| *title == "2024年度"));
     assert_eq!(
-        paragraphs(&document)
+        document
+            .paragraphs()
+            .collect::<Vec<_>>()
             .iter()
             .filter(|text| **text == "南通市本级项目预算绩效目标表")
             .count(),
@@ -315,7 +306,7 @@ fn seed_002_checkboxes_stray_headings_and_comparisons() {
     assert!(cells.contains(&"投诉率<0.5%"));
     assert!(cells.iter().all(|text| !text.contains("<input")));
 
-    let paragraphs = paragraphs(&document);
+    let paragraphs = document.paragraphs().collect::<Vec<_>>();
     assert_eq!(paragraphs[0], "附件7-2");
     assert_eq!(paragraphs[1], "巴中市2022年市级部门整体支出绩效目标批复表");
     // The stray headings of lines 294–308 are paragraphs between two parts of one table.

@@ -73,17 +73,6 @@ fn grids(document: &Document) -> Vec<&Grid> {
     document.grids().collect()
 }
 
-fn paragraphs(document: &Document) -> Vec<&str> {
-    document
-        .blocks
-        .iter()
-        .filter_map(|block| match block {
-            Block::Paragraph(paragraph) => Some(paragraph.text.as_str()),
-            Block::Table(_) => None,
-        })
-        .collect()
-}
-
 /// Every cell as (row, col, row_span, col_span, text).
 fn cells(grid: &Grid) -> Vec<(usize, usize, usize, usize, &str)> {
     grid.cells()
@@ -300,7 +289,10 @@ fn empty_tables_are_skipped_with_a_diagnostic() {
     assert_eq!(grids.len(), 1);
     assert_eq!(grids[0].location.grid, Some(0));
     assert_eq!(grids[0].cells()[0].text, "kept");
-    assert_eq!(paragraphs(&document), ["before", "after"]);
+    assert_eq!(
+        document.paragraphs().collect::<Vec<_>>(),
+        ["before", "after"]
+    );
 }
 
 #[test]
@@ -431,7 +423,7 @@ fn complex_fields_keep_the_result_and_drop_the_instruction() {
     );
     let document = read_body(body);
     assert_eq!(
-        paragraphs(&document),
+        document.paragraphs().collect::<Vec<_>>(),
         ["1、办公场所租赁费绩效目标表", "第3页"]
     );
     assert!(
@@ -564,14 +556,17 @@ fn strict_namespace_documents_read_alike() {
     );
     let bytes = package(&[("word/document.xml", document_xml(STRICT, &body).as_bytes())]);
     let document = read(&bytes, &Limits::default()).expect("strict");
-    assert_eq!(paragraphs(&document), ["标题"]);
+    assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["标题"]);
     assert_eq!(grids(&document)[0].cells()[0].row_span, 2);
 }
 
 #[test]
 fn entity_and_character_references_are_resolved() {
     let document = read_body(&p("&lt;1&gt; &amp; &quot;x&apos; &#8805;95 &#x2264;5"));
-    assert_eq!(paragraphs(&document), ["<1> & \"x' ≥95 ≤5"]);
+    assert_eq!(
+        document.paragraphs().collect::<Vec<_>>(),
+        ["<1> & \"x' ≥95 ≤5"]
+    );
     assert!(document.diagnostics.is_empty());
 }
 
@@ -590,7 +585,7 @@ fn billion_laughs_doctype_is_never_expanded() {
     );
     let bytes = package(&[("word/document.xml", xml.as_bytes())]);
     let document = read(&bytes, &Limits::default()).expect("read");
-    assert_eq!(paragraphs(&document), ["前后"]);
+    assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["前后"]);
     assert_eq!(codes(&document), ["entity_not_expanded"]);
     assert!(document.diagnostics[0].lost);
 }
@@ -650,7 +645,7 @@ fn xml_broken_midway_keeps_what_came_before() {
     );
     let bytes = package(&[("word/document.xml", xml.as_bytes())]);
     let document = read(&bytes, &Limits::default()).expect("partial");
-    assert_eq!(paragraphs(&document), ["标题"]);
+    assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["标题"]);
     assert_eq!(grids(&document).len(), 1);
     assert_eq!(codes(&document), ["xml_damaged"]);
     assert!(document.diagnostics[0].lost);
@@ -672,7 +667,7 @@ fn main_part_is_found_through_the_package_relationships() {
         ),
     ]);
     let document = read(&bytes, &Limits::default()).expect("found");
-    assert_eq!(paragraphs(&document), ["别处"]);
+    assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["别处"]);
 }
 
 #[test]
@@ -685,14 +680,14 @@ fn utf16_and_invalid_utf8_parts_are_decoded() {
         &Limits::default(),
     )
     .expect("utf-16");
-    assert_eq!(paragraphs(&document), ["二〇二四"]);
+    assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["二〇二四"]);
 
     let mut bad = document_xml(TRANSITIONAL, &p("好@坏")).into_bytes();
     let at = bad.iter().position(|&b| b == b'@').expect("marker");
     bad[at] = 0xFF;
     let document =
         read(&package(&[("word/document.xml", &bad)]), &Limits::default()).expect("lossy");
-    assert_eq!(paragraphs(&document), ["好\u{FFFD}坏"]);
+    assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["好\u{FFFD}坏"]);
     assert_eq!(codes(&document), ["invalid_text_bytes"]);
 }
 
@@ -743,7 +738,10 @@ fn docx_rs_merges_are_read() {
         .pack(&mut out)
         .expect("pack");
     let document = read(out.get_ref(), &Limits::default()).expect("read");
-    assert_eq!(paragraphs(&document), ["1、测试绩效目标表"]);
+    assert_eq!(
+        document.paragraphs().collect::<Vec<_>>(),
+        ["1、测试绩效目标表"]
+    );
     let grid = grids(&document)[0];
     assert_eq!(grid.slot(0, 2).expect("header").cell.col_span, 2);
     let merged = grid.slot(2, 0).expect("covered").cell;
@@ -791,7 +789,13 @@ fn real_document_cut_anywhere_reads_as_far_as_it_goes() {
             "cut at {cut}"
         );
         previous_grids = grids;
-        assert!(paragraphs(&document).contains(&"第一部分"), "cut at {cut}");
+        assert!(
+            document
+                .paragraphs()
+                .collect::<Vec<_>>()
+                .contains(&"第一部分"),
+            "cut at {cut}"
+        );
     }
     assert!(previous_grids >= all_grids - 1);
 }

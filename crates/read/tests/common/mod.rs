@@ -9,7 +9,7 @@
 
 use std::path::PathBuf;
 
-use jixiao_read::grid::{Block, Document, Grid};
+use jixiao_read::grid::{Document, Grid};
 use unicode_normalization::UnicodeNormalization;
 
 /// The path of a fixture, relative to the repository root.
@@ -298,16 +298,4 @@ pub fn compare_with_gold(document: &Document, name: &str, format: &str) -> usize
         }
     }
     corrections
-}
-
-/// The paragraphs of a document, in order.
-pub fn paragraphs(document: &Document) -> Vec<&str> {
-    document
-        .blocks
-        .iter()
-        .filter_map(|block| match block {
-            Block::Paragraph(paragraph) => Some(paragraph.text.as_str()),
-            Block::Table(_) => None,
-        })
-        .collect()
 }
