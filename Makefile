@@ -5,13 +5,16 @@ JOBS ?=
 
 .PHONY: demo test lint unit build schema bench fuzz doc-converter clean
 
-## demo: extracts every bundled example file into out/ (one JSON per input, plus out/all.csv)
+## demo: extracts every bundled example file into out/: out/<format>/<name>.json, out/all.jsonl, out/all.csv
+FORMATS := text docx doc xlsx xls html pdf
 demo: build
 	rm -rf out && mkdir -p out
-	./target/release/jixiao extract fixtures/text fixtures/docx fixtures/doc fixtures/xlsx \
-	    fixtures/xls fixtures/html fixtures/pdf --out-dir out ; test $$? -le 1
-	./target/release/jixiao extract fixtures/docx --format csv -o out/all.csv
-	@echo "wrote $$(ls out/*.json | wc -l) documents to out/ and out/all.csv"
+	./target/release/jixiao extract $(addprefix fixtures/,$(FORMATS)) -o out/all.jsonl ; test $$? -le 1
+	for format in $(FORMATS); do \
+	    ./target/release/jixiao extract fixtures/$$format --out-dir out/$$format --quiet ; test $$? -le 1 || exit 1 ; \
+	done
+	./target/release/jixiao extract $(addprefix fixtures/,$(FORMATS)) --format csv -o out/all.csv --quiet ; test $$? -le 1
+	@echo "wrote $$(ls out/*/*.json | wc -l) documents under out/<format>/, out/all.jsonl and out/all.csv"
 
 build:
 	$(CARGO) build --release --locked

@@ -64,10 +64,10 @@ fn a_single_missing_file_gives_a_pretty_failed_document_and_exit_1() {
     assert!(stderr(&output).contains("gone.docx: unreadable: cannot read gone.docx: no such file"));
 }
 
-/// Empty and binary `.txt` files fail with a SPEC code while the inputs around them are still
-/// written, in sorted order. The text reader decides the codes: `unreadable` for the empty file
-/// and `unsupported_format` for binary data under a text name; this test pins only the status
-/// and that the code is one of SPEC's, so it holds before and after that reader lands.
+/// Bad inputs fail with the SPEC code that says what is wrong while the inputs around them are
+/// still written, in sorted order: an empty file is `unreadable`, binary data under a text
+/// name is `unsupported_format`, and a page with no table is `no_tables`, as is plain text
+/// under a `.docx` name (read by its content, with a `mislabelled` warning).
 #[test]
 fn a_folder_gives_json_lines_in_sorted_order_and_failures_do_not_stop_it() {
     let dir = temp_tree(&[
@@ -95,11 +95,25 @@ fn a_folder_gives_json_lines_in_sorted_order_and_failures_do_not_stop_it() {
             "in/sub/c.html"
         ]
     );
-    for document in &documents {
-        assert_eq!(document["status"], "failed", "{document}");
-        let code = document["error"]["code"].as_str().unwrap_or_default();
-        assert!(SPEC_ERROR_CODES.contains(&code), "{document}");
-    }
+    let codes: Vec<&str> = documents
+        .iter()
+        .map(|document| {
+            assert_eq!(document["status"], "failed", "{document}");
+            let code = document["error"]["code"].as_str().unwrap_or_default();
+            assert!(SPEC_ERROR_CODES.contains(&code), "{document}");
+            code
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        ["unreadable", "unsupported_format", "no_tables", "no_tables"]
+    );
+    // Text under a `.docx` name is read as the text it is, and the user is told.
+    assert_eq!(
+        documents[2]["warnings"][0]["code"], "mislabelled",
+        "{}",
+        documents[2]
+    );
     assert_eq!(documents[0]["source"]["bytes"], 0);
     assert_eq!(
         documents[0]["source"]["sha256"],
@@ -290,4 +304,60 @@ fn help_defaults_match_the_real_limits() {
     );
     let timeout = limits.timeout.map_or(0, |timeout| timeout.as_secs());
     assert!(help.contains(&format!("[default: {timeout}]")), "{help}");
+}
+
+/// A readable text with no performance target table fails with `no_tables` and exit 1, while a
+/// good input beside it is still written.
+#[test]
+fn text_without_a_performance_table_is_no_tables() {
+    let seed = std::fs::read(repo_root().join("fixtures/text/003_f17e630e396b42a6.txt"))
+        .expect("seed 003");
+    let dir = temp_tree(&[
+        (
+            "in/minutes.txt",
+            "会议纪要\n\n今天讨论了年度工作安排。\n".as_bytes(),
+        ),
+        ("in/seed.txt", &seed),
+    ]);
+    let output = run_jixiao(dir.path(), &["extract", "in"], b"");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let documents = json_lines(&stdout(&output));
+    assert_eq!(documents.len(), 2);
+    assert_eq!(documents[0]["status"], "failed");
+    assert_eq!(documents[0]["error"]["code"], "no_tables");
+    let message = documents[0]["error"]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(!message.is_empty(), "{}", documents[0]);
+    assert_eq!(documents[1]["status"], "ok");
+    assert_eq!(documents[1]["tables"].as_array().map(Vec::len), Some(8));
+}
+
+/// `jixiao inspect` draws a docx's grids with their spans: the merged 产出指标 cell of the
+/// first table covers its four rows.
+#[test]
+fn inspect_shows_a_docx_merged_cell_spanning_its_rows() {
+    let dir = temp_tree(&[]);
+    let docx = repo_root().join("fixtures/docx/000_5951d4f30969a9c2.docx");
+    let path = docx.to_string_lossy();
+    let output = run_jixiao(dir.path(), &["inspect", &path], b"");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let drawing = stdout(&output);
+    assert!(drawing.contains("format:   docx"), "{drawing}");
+    assert!(drawing.contains("产出指标 [4×1]"), "{drawing}");
+    assert!(
+        drawing.contains("r8c0 产出指标 → rows 8–11, columns 0–0"),
+        "{drawing}"
+    );
+    let below: Vec<&str> = drawing
+        .lines()
+        .filter(|line| {
+            line.starts_with("r9 ") || line.starts_with("r10 ") || line.starts_with("r11 ")
+        })
+        .take(3)
+        .collect();
+    assert_eq!(below.len(), 3, "{drawing}");
+    for line in below {
+        assert!(line.contains('↑'), "{line}");
+    }
 }

@@ -173,6 +173,50 @@ fn text_gives_the_gold_indicators() {
 }
 
 #[test]
+fn docx_gives_the_gold_indicators() {
+    check_format("docx", "docx");
+}
+
+#[test]
+fn xlsx_gives_the_gold_indicators() {
+    check_format("xlsx", "xlsx");
+}
+
+#[test]
+fn xls_gives_the_gold_indicators() {
+    check_format("xls", "xls");
+}
+
+#[test]
+fn html_gives_the_gold_indicators() {
+    check_format("html", "html");
+}
+
+#[test]
+fn pdf_gives_the_gold_indicators() {
+    check_format("pdf", "pdf");
+}
+
+#[test]
+fn doc_gives_the_gold_indicators() {
+    if !converter_installed() {
+        eprintln!(
+            "skipped: LibreOffice (soffice) is not installed, so .doc files cannot be converted"
+        );
+        return;
+    }
+    check_format("doc", "doc");
+}
+
+/// True when LibreOffice is on PATH (`make test` installs it when it can).
+fn converter_installed() -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths)
+            .any(|dir| dir.join("soffice").is_file() || dir.join("libreoffice").is_file())
+    })
+}
+
+#[test]
 fn lossy_text_gives_the_gold_tables() {
     let stem = "002_e3b15d3904952b23";
     let document = extract(&root().join("fixtures/text").join(format!("{stem}.txt")));

@@ -7,6 +7,7 @@ mod cli;
 mod csv_output;
 mod gold;
 mod hostile;
+mod lossy;
 mod output_json;
 mod pipeline;
 mod schema;

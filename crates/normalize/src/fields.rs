@@ -108,18 +108,25 @@ pub fn inline_label(text: &str) -> Option<(Field, String, String)> {
         .or_else(|| trimmed.strip_prefix("其中:"))
         .unwrap_or(trimmed)
         .trim_start();
-    let position = body.find(|c: char| c == '：' || c == ':' || text::is_blank(c))?;
-    let (head, rest) = body.split_at(position);
-    let separator = rest.chars().next().map_or(1, char::len_utf8);
+    if let Some(position) = body.find(|c: char| c == '：' || c == ':' || text::is_blank(c)) {
+        let (head, rest) = body.split_at(position);
+        let separator = rest.chars().next().map_or(1, char::len_utf8);
+        if let Some(field) = label(head) {
+            return Some((
+                field,
+                head.trim().to_string(),
+                rest[separator..]
+                    .trim_start_matches(['：', ':'])
+                    .trim()
+                    .to_string(),
+            ));
+        }
+    }
+    // `财政拨款46万元`: an amount written straight after its label.
+    let digit = body.find(|c: char| c.is_ascii_digit())?;
+    let (head, rest) = body.split_at(digit);
     let field = label(head)?;
-    Some((
-        field,
-        head.trim().to_string(),
-        rest[separator..]
-            .trim_start_matches(['：', ':'])
-            .trim()
-            .to_string(),
-    ))
+    Some((field, head.trim().to_string(), rest.trim().to_string()))
 }
 
 /// A lossy converter leaves a ticked Wingdings box as the letter `R` before its label
@@ -762,6 +769,18 @@ mod tests {
             Some((Field::Total, "年度资金总额".into(), "8 万元".into()))
         );
         assert_eq!(inline_label("说明：无"), None);
+        assert_eq!(
+            inline_label("其中：财政拨款46万元"),
+            Some((Field::Fiscal, "财政拨款".into(), "46万元".into()))
+        );
+        assert_eq!(
+            inline_label("实施单位及责任人 市管局 戚思国"),
+            Some((
+                Field::Implementer,
+                "实施单位及责任人".into(),
+                "市管局 戚思国".into()
+            ))
+        );
     }
 
     #[test]

@@ -650,12 +650,18 @@ fn misfit(row: &Row<'_>, columns: &Columns) -> Option<String> {
         match columns.role_at(cell.col) {
             None if is_side_label(&text) => {}
             None => return Some(format!("{text} lies outside the header's columns")),
-            Some(
-                ColumnRole::Level1
-                | ColumnRole::Level2(_)
-                | ColumnRole::Description(_)
-                | ColumnRole::Basis(_),
-            ) => {}
+            // A 二级 name in the 一级 column, or a pure 一级 name in a 二级 column, has slid.
+            Some(ColumnRole::Level1) => {
+                if vocab::level1_loose(&text).is_none() && vocab::level2_loose(&text).is_some() {
+                    return Some(format!("the 二级 name {text} sits in the 一级 column"));
+                }
+            }
+            Some(ColumnRole::Level2(_)) => {
+                if vocab::level1_loose(&text).is_some() && vocab::level2_loose(&text).is_none() {
+                    return Some(format!("the 一级 name {text} sits in a 二级 column"));
+                }
+            }
+            Some(ColumnRole::Description(_) | ColumnRole::Basis(_)) => {}
             // A 三级指标 may well be called 服务对象满意度; it is only out of place when the 二级
             // column beside it is empty, so the name belongs there.
             Some(ColumnRole::Level3(side)) => {

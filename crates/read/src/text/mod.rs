@@ -45,6 +45,19 @@ pub fn read(bytes: &[u8], extension: Option<&str>, limits: &Limits) -> Result<Do
     let mut sink = Sink::new(limits);
     sink.document.encoding = Some(decoded.encoding);
     sink.document.diagnostics = decoded.diagnostics;
+    // A name that promises another format (archives hold tables exported as `.xls` or `.doc`
+    // that are really text) is worth telling the user, but the content decides.
+    if let Some(claimed) = extension.and_then(crate::Format::from_extension)
+        && claimed != crate::Format::Text
+    {
+        sink.document.diagnostics.push(jixiao_grid::Diagnostic::new(
+            "mislabelled",
+            format!(
+                "the file is named .{} but holds plain text; it was read as text",
+                extension.unwrap_or_default()
+            ),
+        ));
+    }
     let text: &str = &decoded.text;
     match Dialect::of(text) {
         Dialect::CellPerLine => cells::parse(text, &mut sink)?,

@@ -1,0 +1,517 @@
+//! From a sheet's cells and merged regions to grids.
+//!
+//! A sheet often holds several tables one under another (or a document's prose in merged
+//! rows above its tables). Rows that hold no value and no merged region split the sheet into
+//! blocks, one grid each; a merged region never crosses such a split because its rows are not
+//! empty. Inside a block every slot gets a cell (an empty one where the sheet has nothing), so
+//! that grids look like the tables of the other formats.
+//!
+//! Merged regions are absolute and inclusive, may reach past the cells that have values, and
+//! only their top-left cell has a value in files written by Excel. A value hidden under a merge
+//! elsewhere is moved to the merge when the top-left cell is empty, and reported either way.
+
+use jixiao_grid::{Cell, Diagnostic, Grid, GridBuilder, Location};
+
+use crate::ReadError;
+
+/// A cell with a value, at its absolute sheet position (0-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct SheetCell {
+    pub row: u32,
+    pub col: u32,
+    pub text: String,
+}
+
+/// A merged region, absolute and inclusive (0-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Region {
+    pub first_row: u32,
+    pub first_col: u32,
+    pub last_row: u32,
+    pub last_col: u32,
+}
+
+impl Region {
+    pub fn new(start: (u32, u32), end: (u32, u32)) -> Self {
+        Region {
+            first_row: start.0.min(end.0),
+            first_col: start.1.min(end.1),
+            last_row: start.0.max(end.0),
+            last_col: start.1.max(end.1),
+        }
+    }
+
+    fn is_single_cell(&self) -> bool {
+        self.first_row == self.last_row && self.first_col == self.last_col
+    }
+}
+
+/// Slots of the grid being built: which merge or cell covers each.
+const FREE: u32 = u32::MAX;
+
+/// Cuts a sheet into grids. `budget` is the number of slots the file may still produce
+/// (`--max-cells`); it shrinks by each grid's area. Grid locations carry the sheet name;
+/// their `grid` index starts at `first_index`.
+pub(super) fn sheet_grids(
+    sheet: &str,
+    mut cells: Vec<SheetCell>,
+    merges: Vec<Region>,
+    budget: &mut usize,
+    first_index: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<Grid>, ReadError> {
+    cells.retain(|cell| !cell.text.is_empty());
+    cells.sort_by_key(|cell| (cell.row, cell.col));
+    cells.dedup_by_key(|cell| (cell.row, cell.col));
+    let mut merges: Vec<Region> = merges
+        .into_iter()
+        .filter(|region| !region.is_single_cell())
+        .collect();
+    merges.sort_by_key(|region| (region.first_row, region.first_col));
+    merges.dedup();
+
+    // Row intervals of everything that is not empty, joined where they touch or overlap.
+    let mut spans: Vec<(u32, u32)> = cells
+        .iter()
+        .map(|cell| (cell.row, cell.row))
+        .chain(merges.iter().map(|m| (m.first_row, m.last_row)))
+        .collect();
+    spans.sort_unstable();
+    let mut blocks: Vec<(u32, u32)> = Vec::new();
+    for (top, bottom) in spans {
+        match blocks.last_mut() {
+            Some(last) if top <= last.1.saturating_add(1) => last.1 = last.1.max(bottom),
+            _ => blocks.push((top, bottom)),
+        }
+    }
+
+    let mut grids = Vec::new();
+    let mut cell_start = 0;
+    let mut merge_start = 0;
+    for (top, bottom) in blocks {
+        let cell_end = cell_start + cells[cell_start..].partition_point(|c| c.row <= bottom);
+        let merge_end =
+            merge_start + merges[merge_start..].partition_point(|m| m.first_row <= bottom);
+        let block = Block {
+            sheet,
+            top,
+            bottom,
+            cells: &cells[cell_start..cell_end],
+            merges: &merges[merge_start..merge_end],
+        };
+        cell_start = cell_end;
+        merge_start = merge_end;
+        let location = Location {
+            sheet: Some(sheet.to_string()),
+            grid: Some((first_index + grids.len()) as u32),
+            ..Location::default()
+        };
+        if let Some(grid) = block.build(budget, location, diagnostics)? {
+            grids.push(grid);
+        }
+    }
+    Ok(grids)
+}
+
+struct Block<'a> {
+    sheet: &'a str,
+    top: u32,
+    bottom: u32,
+    cells: &'a [SheetCell],
+    merges: &'a [Region],
+}
+
+impl Block<'_> {
+    fn build(
+        &self,
+        budget: &mut usize,
+        location: Location,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<Option<Grid>, ReadError> {
+        if self.cells.is_empty() {
+            // Merged regions without any value: formatting only.
+            return Ok(None);
+        }
+        let mut merges: Vec<Region> = self.merges.to_vec();
+        let (mut left, mut right) = column_bounds(self.cells, &merges);
+        let (mut top, mut bottom) = (self.top, self.bottom);
+        let area = |top: u32, bottom: u32, left: u32, right: u32| {
+            (bottom - top + 1) as u64 * (right - left + 1) as u64
+        };
+        if area(top, bottom, left, right) > *budget as u64 {
+            // Merged regions reaching far past the values (a whole column merged, say) would
+            // make the grid huge; keep them inside the rectangle of the values.
+            let value_top = self.cells.iter().map(|c| c.row).min().unwrap_or(top);
+            let value_bottom = self.cells.iter().map(|c| c.row).max().unwrap_or(bottom);
+            let value_left = self.cells.iter().map(|c| c.col).min().unwrap_or(left);
+            let value_right = self.cells.iter().map(|c| c.col).max().unwrap_or(right);
+            merges.retain_mut(|m| {
+                if m.first_row > value_bottom
+                    || m.last_row < value_top
+                    || m.first_col > value_right
+                    || m.last_col < value_left
+                {
+                    return false;
+                }
+                m.first_row = m.first_row.max(value_top);
+                m.last_row = m.last_row.min(value_bottom);
+                m.first_col = m.first_col.max(value_left);
+                m.last_col = m.last_col.min(value_right);
+                true
+            });
+            (top, bottom, left, right) = (value_top, value_bottom, value_left, value_right);
+            diagnostics.push(
+                Diagnostic::new(
+                    "merge_clamped",
+                    format!(
+                        "sheet {}: merged regions reaching far past the cells were cut to the \
+                         cells' extent",
+                        self.sheet
+                    ),
+                )
+                .at(location.clone()),
+            );
+            if area(top, bottom, left, right) > *budget as u64 {
+                return Err(ReadError::TooLarge(format!(
+                    "sheet {} holds a table of {} cells, more than the cells left under the \
+                     limit (raise with --max-cells)",
+                    self.sheet,
+                    area(top, bottom, left, right)
+                )));
+            }
+        }
+        let rows = (bottom - top + 1) as usize;
+        let cols = (right - left + 1) as usize;
+        let index = |row: u32, col: u32| (row - top) as usize * cols + (col - left) as usize;
+
+        // Place the merges; one that starts on a slot already covered overlaps another and is
+        // dropped, one that runs into covered slots is shortened, as Excel itself would refuse
+        // such overlaps.
+        let mut slots = vec![FREE; rows * cols];
+        let mut placed: Vec<Region> = Vec::with_capacity(merges.len());
+        for merge in merges {
+            if slots[index(merge.first_row, merge.first_col)] != FREE {
+                diagnostics.push(
+                    Diagnostic::new(
+                        "merge_overlap",
+                        format!(
+                            "sheet {}: the merged region at {} overlaps another and was ignored",
+                            self.sheet,
+                            a1(merge.first_row, merge.first_col)
+                        ),
+                    )
+                    .at(location.clone()),
+                );
+                continue;
+            }
+            let mut last_col = merge.last_col;
+            for col in merge.first_col + 1..=merge.last_col {
+                if slots[index(merge.first_row, col)] != FREE {
+                    last_col = col - 1;
+                    break;
+                }
+            }
+            let mut last_row = merge.last_row;
+            'rows: for row in merge.first_row + 1..=merge.last_row {
+                for col in merge.first_col..=last_col {
+                    if slots[index(row, col)] != FREE {
+                        last_row = row - 1;
+                        break 'rows;
+                    }
+                }
+            }
+            let id = placed.len() as u32;
+            for row in merge.first_row..=last_row {
+                for col in merge.first_col..=last_col {
+                    slots[index(row, col)] = id;
+                }
+            }
+            placed.push(Region {
+                last_row,
+                last_col,
+                ..merge
+            });
+        }
+
+        // Texts of merges, and of plain cells.
+        let mut merge_text: Vec<Option<String>> = vec![None; placed.len()];
+        let mut plain: Vec<&SheetCell> = Vec::with_capacity(self.cells.len());
+        for cell in self.cells {
+            if cell.row < top || cell.row > bottom || cell.col < left || cell.col > right {
+                continue;
+            }
+            let slot = slots[index(cell.row, cell.col)];
+            if slot == FREE {
+                plain.push(cell);
+                continue;
+            }
+            let merge = placed[slot as usize];
+            let is_origin = (cell.row, cell.col) == (merge.first_row, merge.first_col);
+            let text = &mut merge_text[slot as usize];
+            if is_origin {
+                *text = Some(cell.text.clone());
+            } else if text.is_none() {
+                // Cells are in row order, so the top-left cell would have come first: the
+                // merge shows nothing in Excel, yet the file holds this value under it.
+                *text = Some(cell.text.clone());
+                diagnostics.push(
+                    Diagnostic::new(
+                        "merged_value_moved",
+                        format!(
+                            "sheet {}: cell {} lies under the merged region at {} whose first \
+                             cell is empty; its value was given to the merged cell",
+                            self.sheet,
+                            a1(cell.row, cell.col),
+                            a1(merge.first_row, merge.first_col)
+                        ),
+                    )
+                    .at(location.clone()),
+                );
+            } else {
+                diagnostics.push(
+                    Diagnostic::new(
+                        "hidden_value",
+                        format!(
+                            "sheet {}: cell {} lies under the merged region at {}; Excel does \
+                             not show its value ({:?}), so it was left out",
+                            self.sheet,
+                            a1(cell.row, cell.col),
+                            a1(merge.first_row, merge.first_col),
+                            cell.text
+                        ),
+                    )
+                    .at(location.clone()),
+                );
+            }
+        }
+
+        // Trim the rows and columns at the edges that hold no value (empty merges only).
+        let mut content_rows: Option<(u32, u32)> = None;
+        let mut content_cols: Option<(u32, u32)> = None;
+        let mut include = |first_row: u32, last_row: u32, first_col: u32, last_col: u32| {
+            content_rows = Some(match content_rows {
+                Some((a, b)) => (a.min(first_row), b.max(last_row)),
+                None => (first_row, last_row),
+            });
+            content_cols = Some(match content_cols {
+                Some((a, b)) => (a.min(first_col), b.max(last_col)),
+                None => (first_col, last_col),
+            });
+        };
+        for cell in &plain {
+            include(cell.row, cell.row, cell.col, cell.col);
+        }
+        for (merge, text) in placed.iter().zip(&merge_text) {
+            if text.is_some() {
+                include(
+                    merge.first_row,
+                    merge.last_row,
+                    merge.first_col,
+                    merge.last_col,
+                );
+            }
+        }
+        let (Some((grid_top, grid_bottom)), Some((grid_left, grid_right))) =
+            (content_rows, content_cols)
+        else {
+            return Ok(None);
+        };
+        let grid_rows = (grid_bottom - grid_top + 1) as usize;
+        let grid_cols = (grid_right - grid_left + 1) as usize;
+        *budget = budget.saturating_sub(grid_rows * grid_cols);
+
+        let mut out: Vec<Cell> = Vec::with_capacity(grid_rows * grid_cols);
+        for (merge, text) in placed.iter().zip(merge_text) {
+            let first_row = merge.first_row.max(grid_top);
+            let last_row = merge.last_row.min(grid_bottom);
+            let first_col = merge.first_col.max(grid_left);
+            let last_col = merge.last_col.min(grid_right);
+            if first_row > last_row || first_col > last_col {
+                continue;
+            }
+            out.push(
+                Cell::new(
+                    (first_row - grid_top) as usize,
+                    (first_col - grid_left) as usize,
+                    text.unwrap_or_default(),
+                )
+                .with_span(
+                    (last_row - first_row + 1) as usize,
+                    (last_col - first_col + 1) as usize,
+                ),
+            );
+        }
+        for cell in &plain {
+            slots[index(cell.row, cell.col)] = FREE - 1;
+            out.push(Cell::new(
+                (cell.row - grid_top) as usize,
+                (cell.col - grid_left) as usize,
+                cell.text.clone(),
+            ));
+        }
+        for row in grid_top..=grid_bottom {
+            for col in grid_left..=grid_right {
+                if slots[index(row, col)] == FREE {
+                    out.push(Cell::new(
+                        (row - grid_top) as usize,
+                        (col - grid_left) as usize,
+                        "",
+                    ));
+                }
+            }
+        }
+        // A grid is as large as its cell origins reach; columns or rows covered only by a
+        // merge that ran past the last origin add nothing, so the merge stops there.
+        let width = out.iter().map(|cell| cell.col + 1).max().unwrap_or(0);
+        let height = out.iter().map(|cell| cell.row + 1).max().unwrap_or(0);
+        let mut builder = GridBuilder::new();
+        for mut cell in out {
+            cell.col_span = cell.col_span.min(width - cell.col);
+            cell.row_span = cell.row_span.min(height - cell.row);
+            builder.push(cell);
+        }
+        let (grid, repairs) = builder.build(location);
+        diagnostics.extend(repairs);
+        Ok(Some(grid))
+    }
+}
+
+/// The leftmost and rightmost columns of the cells and merges of a block.
+fn column_bounds(cells: &[SheetCell], merges: &[Region]) -> (u32, u32) {
+    let left = cells
+        .iter()
+        .map(|c| c.col)
+        .chain(merges.iter().map(|m| m.first_col))
+        .min()
+        .unwrap_or(0);
+    let right = cells
+        .iter()
+        .map(|c| c.col)
+        .chain(merges.iter().map(|m| m.last_col))
+        .max()
+        .unwrap_or(0);
+    (left, right)
+}
+
+/// A cell reference as users know it: `A1`, `AB12`.
+pub(super) fn a1(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = col as u64 + 1;
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        letters.push((b'A' + rem) as char);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!(
+        "{}{}",
+        letters.into_iter().collect::<String>(),
+        row as u64 + 1
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(row: u32, col: u32, text: &str) -> SheetCell {
+        SheetCell {
+            row,
+            col,
+            text: text.to_string(),
+        }
+    }
+
+    fn grids(cells: Vec<SheetCell>, merges: Vec<Region>) -> (Vec<Grid>, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let mut budget = 1_000_000;
+        let grids =
+            sheet_grids("S", cells, merges, &mut budget, 0, &mut diagnostics).expect("grids");
+        (grids, diagnostics)
+    }
+
+    #[test]
+    fn empty_rows_split_blocks_and_empty_merges_do_not() {
+        let (grids, diagnostics) = grids(
+            vec![
+                cell(0, 0, "a"),
+                cell(2, 0, "b"),
+                cell(2, 2, "c"),
+                cell(6, 1, "d"),
+            ],
+            // Row 3 holds only an empty merge: it joins rows 2 and 4.
+            vec![Region::new((3, 0), (3, 2)), Region::new((4, 0), (5, 0))],
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(grids.len(), 2);
+        assert_eq!((grids[0].rows(), grids[0].cols()), (1, 1));
+        // Second block: rows 2..=6, columns A..C; rows 4–5 hold an empty merge only, row 6
+        // holds "d", so nothing is trimmed.
+        let second = &grids[1];
+        assert_eq!((second.rows(), second.cols()), (5, 3));
+        assert_eq!(second.slot(0, 2).expect("c").cell.text, "c");
+        assert_eq!(second.slot(1, 0).expect("merge").cell.col_span, 3);
+        assert_eq!(second.slot(4, 1).expect("d").cell.text, "d");
+        assert_eq!(second.location.grid, Some(1));
+        assert_eq!(second.location.sheet.as_deref(), Some("S"));
+        // Every slot is covered: empty cells fill the gaps.
+        for row in 0..second.rows() {
+            for col in 0..second.cols() {
+                assert!(second.slot(row, col).is_some(), "({row},{col})");
+            }
+        }
+    }
+
+    #[test]
+    fn trailing_empty_merge_is_trimmed_and_value_under_merge_is_moved() {
+        let (grids, diagnostics) = grids(
+            vec![cell(0, 0, "title"), cell(1, 1, "hidden")],
+            vec![Region::new((1, 0), (1, 3)), Region::new((2, 0), (2, 5))],
+        );
+        assert_eq!(grids.len(), 1);
+        let grid = &grids[0];
+        assert_eq!((grid.rows(), grid.cols()), (2, 4));
+        let merged = grid.slot(1, 0).expect("merge").cell;
+        assert_eq!((merged.text.as_str(), merged.col_span), ("hidden", 4));
+        assert_eq!(diagnostics[0].code, "merged_value_moved");
+    }
+
+    #[test]
+    fn a1_references() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(9, 25), "Z10");
+        assert_eq!(a1(0, 26), "AA1");
+        assert_eq!(a1(1_048_575, 16_383), "XFD1048576");
+    }
+
+    #[test]
+    fn merge_over_the_whole_sheet_is_cut_to_the_values_or_refused_past_the_budget() {
+        let mut diagnostics = Vec::new();
+        let mut budget = 10_000;
+        let grids = sheet_grids(
+            "S",
+            vec![cell(0, 0, "x"), cell(3, 3, "y")],
+            vec![Region::new((0, 0), (1_048_575, 16_383))],
+            &mut budget,
+            0,
+            &mut diagnostics,
+        )
+        .expect("cut");
+        // The merge now covers every value: one cell, the hidden value reported.
+        assert_eq!((grids[0].rows(), grids[0].cols()), (1, 1));
+        assert_eq!(grids[0].cells()[0].text, "x");
+        let codes: Vec<_> = diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["merge_clamped", "hidden_value"]);
+        let mut budget = 3;
+        let error = sheet_grids(
+            "S",
+            vec![cell(0, 0, "x"), cell(1, 3, "y")],
+            Vec::new(),
+            &mut budget,
+            0,
+            &mut diagnostics,
+        )
+        .expect_err("over budget");
+        assert!(error.to_string().contains("--max-cells"), "{error}");
+    }
+}
