@@ -846,3 +846,80 @@ fn a_spent_time_budget_stops_every_reader() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Regressions found by fuzzing (`make fuzz`).
+// ---------------------------------------------------------------------------------------------
+
+/// Reads `bytes` with the reader their content calls for, outside any panic guard of the
+/// pipeline, so that a panic escaping the reader fails the test.
+fn read_unguarded(bytes: &[u8], extension: &str) -> Result<jixiao_grid::Document, String> {
+    let limits = jixiao_read::Limits::default().start();
+    let format = jixiao_read::detect(bytes, Some(extension));
+    jixiao_read::read(format, bytes, Some(extension), &limits)
+        .map_err(|error| format!("{}: {error}", error.code()))
+}
+
+/// Fuzzing found two inputs on which calamine's arithmetic overflows: a cell reference of
+/// seven letters or more (`KstomFormat=` in a mutated worksheet: 26^7 passes `u32`), and a
+/// MULRK record whose last column is before its first (a LABELSST record retyped by one
+/// byte). Where overflow is checked (tests, debug builds) calamine panics and the sheet
+/// reader's guard turns the panic into `unreadable`; in release builds the arithmetic wraps and
+/// calamine either reports the bad record or gives a far-away cell, which the reader bounds.
+/// Either way no panic leaves the reader.
+#[test]
+fn calamine_overflows_found_by_fuzzing_stay_inside_the_reader() {
+    // The worksheet's first cell reference gets eight more letters.
+    let workbook: Vec<(String, Vec<u8>)> = unzip(&fixture("xlsx", "xlsx"))
+        .into_iter()
+        .map(|(name, data)| {
+            if name == "xl/worksheets/sheet1.xml" {
+                let text = String::from_utf8(data).expect("UTF-8 XML");
+                (
+                    name,
+                    text.replacen("<c r=\"", "<c r=\"AAAAAAAA", 1).into_bytes(),
+                )
+            } else {
+                (name, data)
+            }
+        })
+        .collect();
+    let entries: Vec<(&str, &[u8])> = workbook
+        .iter()
+        .map(|(name, data)| (name.as_str(), data.as_slice()))
+        .collect();
+    let result = read_unguarded(&zip_with(&entries), "xlsx");
+    if cfg!(debug_assertions) {
+        let error = result.expect_err("the overflow is caught");
+        assert!(error.starts_with("unreadable: "), "{error}");
+        assert!(
+            error.contains(CAUGHT_PANIC),
+            "not the caught panic: {error}"
+        );
+    }
+
+    // A LABELSST record (type 0x00FD, 10 bytes: row, column, format, string index) retyped as
+    // MULRK (0x00BD) reads its last two bytes as the last column; with a column of 1 or more
+    // and a small string index, the last column comes before the first.
+    let mut xls = fixture("xls", "xls");
+    let record = xls
+        .windows(16)
+        .position(|window| {
+            let column = u16::from_le_bytes([window[6], window[7]]);
+            let last = u16::from_le_bytes([window[12], window[13]]);
+            window[..4] == [0xFD, 0x00, 0x0A, 0x00] && column > last
+        })
+        .expect("a LABELSST record past the first column");
+    xls[record] = 0xBD;
+    let error = read_unguarded(&xls, "xls").expect_err("a damaged record");
+    assert!(error.starts_with("unreadable: "), "{error}");
+    if cfg!(debug_assertions) {
+        assert!(
+            error.contains(CAUGHT_PANIC),
+            "not the caught panic: {error}"
+        );
+    }
+}
+
+/// What the sheet reader says when its guard caught a panic inside calamine.
+const CAUGHT_PANIC: &str = "the spreadsheet parser failed on its content";

@@ -15,9 +15,11 @@
 //!   the tab-separated text fixtures, so that the header, hierarchy and field paths are reached.
 //!
 //! No target catches panics: the pipeline here is the one of `jixiao::extract_bytes` without
-//! its panic guard, so that every panic is a crash the fuzzer reports.
+//! its panic guard, so that every panic is a crash the fuzzer reports. The one exception is a
+//! panic inside calamine, which the sheet reader itself catches ([`let_calamine_panics_unwind`]).
 
 use std::io::{Cursor, Write};
+use std::sync::Once;
 use std::time::Duration;
 
 use jixiao_grid::{Block, Cell, Document, GridBuilder, Location, Paragraph};
@@ -33,6 +35,29 @@ pub fn limits() -> Limits {
         ..Limits::default()
     }
     .start()
+}
+
+/// Lets a panic raised inside calamine unwind, as it does in jixiao, to the sheet reader's
+/// guard (which turns it into an `unreadable` error), while every other panic stays a crash.
+///
+/// libFuzzer's panic hook aborts at the panic itself, before any `catch_unwind` runs, so
+/// without this every arithmetic overflow in calamine's parsers (harmless in a release build,
+/// where it wraps and calamine then reports a bad length) would stop the xlsx and xls runs,
+/// and the fuzzer would never get past them to our own code. The hook is installed once, on
+/// top of libFuzzer's.
+pub fn let_calamine_panics_unwind() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let fatal = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let in_calamine = info
+                .location()
+                .is_some_and(|location| location.file().contains("/calamine-"));
+            if !in_calamine {
+                fatal(info);
+            }
+        }));
+    });
 }
 
 /// Runs one file's bytes through jixiao as `extract_bytes` does, without its panic guard:
