@@ -376,6 +376,57 @@ mod tests {
         assert_eq!(document.blocks.len(), 3);
     }
 
+    /// The wrappers make files the readers accept: a fuzzer that mutates a wrapper's content
+    /// must reach the reader's table code, not its error paths.
+    #[test]
+    fn wrapped_seeds_read_as_tables() {
+        let seeds = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
+        let seed = |path: &str| {
+            std::fs::read(format!("{seeds}/{path}")).unwrap_or_else(|error| panic!("{error}"))
+        };
+        let texts = |document: &Document| -> Vec<String> {
+            document
+                .grids()
+                .flat_map(|grid| grid.cells().iter().map(|cell| cell.text.clone()))
+                .collect()
+        };
+        let limits = limits();
+
+        let docx = read(
+            Format::Docx,
+            &docx_package(&seed("docx/merges.xml")),
+            None,
+            &limits,
+        )
+        .expect("the wrapped docx reads");
+        let cells = texts(&docx);
+        assert!(cells.iter().any(|text| text == "产出指标"), "{cells:?}");
+
+        let xlsx = read(
+            Format::Xlsx,
+            &xlsx_package(&seed("xlsx/merged.xml"), b""),
+            None,
+            &limits,
+        )
+        .expect("the wrapped xlsx reads");
+        let cells = texts(&xlsx);
+        assert!(cells.iter().any(|text| text == "设备购置数"), "{cells:?}");
+
+        let pdf = read(
+            Format::Pdf,
+            &pdf_with_content(&seed("pdf/table.txt")),
+            None,
+            &limits,
+        )
+        .expect("the wrapped PDF reads");
+        let mut words = texts(&pdf);
+        words.extend(pdf.blocks.iter().filter_map(|block| match block {
+            Block::Paragraph(paragraph) => Some(paragraph.text.clone()),
+            Block::Table(_) => None,
+        }));
+        assert!(words.iter().any(|text| text.contains("1145")), "{words:?}");
+    }
+
     #[test]
     fn a_wrapped_pdf_has_correct_offsets() {
         let pdf = pdf_with_content(b"BT /F1 12 Tf 72 700 Td (x) Tj ET");
