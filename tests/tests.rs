@@ -1,11 +1,12 @@
 //! End-to-end tests of the `jixiao` package, compiled into one binary (one link instead of one
 //! per file). Each module covers one part: the JSON shape and status rule, the schema, CSV, the
-//! one-file pipeline, the batch engine, and the built command line.
+//! one-file pipeline, the batch engine, the built command line, and hostile input end to end.
 
 mod batch;
 mod cli;
 mod csv_output;
 mod gold;
+mod hostile;
 mod lossy;
 mod output_json;
 mod pipeline;

@@ -71,7 +71,10 @@ impl<'a> Archive<'a> {
             .zip
             .by_index(index)
             .map_err(|error| entry_error(kind, name, error))?;
-        // The declared size may lie; it is only a hint for the first allocation.
+        // The zip reader fails an entry that inflates past the size it declares, so a declared
+        // size over the limit is refused here, before a byte is inflated or allocated: a zip
+        // bomb costs nothing, and memory never grows to the limit first.
+        refuse_declared(kind, name, entry.size(), limits, total_left)?;
         let hint = entry.size().min(entry_limit).min(64 * 1024 * 1024) as usize;
         let mut buffer = Vec::with_capacity(hint);
         let cap = entry_limit.min(total_left);
@@ -111,6 +114,8 @@ impl<'a> Archive<'a> {
                 .name()
                 .map(|name| name.into_owned())
                 .unwrap_or_else(|_| format!("entry {index}"));
+            let total_left = limits.max_inflate_total.saturating_sub(self.inflated_total);
+            refuse_declared(kind, &name, entry.size(), limits, total_left)?;
             let mut entry_bytes = 0u64;
             loop {
                 let read = entry
@@ -139,6 +144,31 @@ impl<'a> Archive<'a> {
         self.inflated_total = 0;
         Ok(())
     }
+}
+
+/// Refuses an entry whose declared inflated size is over the limit of one entry or over what
+/// is left of the package's total.
+fn refuse_declared(
+    kind: &str,
+    name: &str,
+    declared: u64,
+    limits: &Limits,
+    total_left: u64,
+) -> Result<(), ReadError> {
+    if declared > limits.max_inflate_entry {
+        return Err(ReadError::TooLarge(format!(
+            "{name} inflates past {} (it declares {}; raise with --max-inflate)",
+            human_bytes(limits.max_inflate_entry),
+            human_bytes(declared)
+        )));
+    }
+    if declared > total_left {
+        return Err(ReadError::TooLarge(format!(
+            "the {kind}'s parts inflate past {} in total (raise with --max-inflate)",
+            human_bytes(limits.max_inflate_total)
+        )));
+    }
+    Ok(())
 }
 
 fn entry_error(kind: &str, name: &str, error: ZipError) -> ReadError {
@@ -219,6 +249,35 @@ mod tests {
             archive.check_inflation(&limits).expect_err("bomb").code(),
             "too_large"
         );
+    }
+
+    /// Regression: a docx whose main part inflated past 1 GiB was inflated up to the 512 MiB
+    /// entry limit, and held in memory, before it was refused. The declared size now refuses
+    /// it first: here the deflated data is damaged, so inflating it would fail with
+    /// `unreadable`; the declared size alone gives `too_large`.
+    #[test]
+    fn a_declared_size_over_the_limit_is_refused_before_inflating() {
+        let big = vec![b'a'; 100_000];
+        let mut bytes = zip_with(&[("word/document.xml", &big)]);
+        // The deflated data follows the 30-byte local header, the name and the extra field.
+        let length = |at: usize| usize::from(u16::from_le_bytes([bytes[at], bytes[at + 1]]));
+        let data = 30 + length(26) + length(28);
+        for byte in &mut bytes[data..data + 16] {
+            *byte ^= 0x5A;
+        }
+        let limits = Limits {
+            max_inflate_entry: 10_000,
+            ..Limits::default()
+        };
+        let mut archive = Archive::open(&bytes, "Word document").expect("open");
+        let error = archive
+            .read("word/document.xml", &limits)
+            .expect_err("too large");
+        assert_eq!(error.code(), "too_large", "{error}");
+        assert!(error.to_string().contains("declares 97.7 KiB"), "{error}");
+        let mut archive = Archive::open(&bytes, "Word document").expect("open");
+        let error = archive.check_inflation(&limits).expect_err("too large");
+        assert_eq!(error.code(), "too_large", "{error}");
     }
 
     #[test]
