@@ -14,7 +14,7 @@
 #   PDF_FILES        files in the PDF corpus (11-22 pages each)  [150; QUICK 12]
 #   MEM_SIZES        mixed-corpus sizes for peak memory  [1000 10000; QUICK 100 500]
 #   MEM_FORMATS      formats in the mixed corpora  [FORMATS]
-#   REPEAT           timed runs per setting; the best counts  [2; QUICK 1]
+#   REPEAT           timed runs per setting; the best counts  [3; QUICK 1]
 #   DOC_FILES        .doc files through LibreOffice, 0 to skip  [3; QUICK 1]
 #   NO_PYTHON=1      skip the Python comparisons and the virtualenv (machines without network)
 #   COMPARE_DOCX, COMPARE_XLSX, COMPARE_PDF   files compared with Python  [60, 30, 6]

@@ -122,7 +122,7 @@ class Config:
         self.pdf_files = _env_int("PDF_FILES", 12 if quick else 150, 1)
         self.mem_sizes = _env_int_list("MEM_SIZES", [100, 500] if quick else [1000, 10000])
         self.mem_formats = _env_list("MEM_FORMATS", self.formats)
-        self.repeat = _env_int("REPEAT", 1 if quick else 2, 1)
+        self.repeat = _env_int("REPEAT", 1 if quick else 3, 1)
         self.doc_files = _env_int("DOC_FILES", 1 if quick else 3, 0)
         self.no_python = os.environ.get("NO_PYTHON", "0") == "1"
         self.compare = {
@@ -142,9 +142,18 @@ class Config:
         self.binary_built = os.environ.get("JIXIAO_BIN_BUILT", "0") == "1"
         self.venv_python = os.environ.get("VENV_PYTHON", "").strip()
         self.command = os.environ.get("BENCH_COMMAND", "scripts/bench.sh")
+        # JIXIAO_BIN counts only when the user chose the binary: scripts/bench.sh sets it to the
+        # binary it built, which repeating the command does not need.
+        self._overrides = {
+            name: os.environ[name]
+            for name in self.KNOWN
+            if os.environ.get(name, "").strip()
+            and not (self.binary_built and name == "JIXIAO_BIN")
+        }
 
     def overrides(self):
-        return {name: os.environ[name] for name in self.KNOWN if os.environ.get(name, "").strip()}
+        """The settings a user gave, as they were when the run started."""
+        return dict(self._overrides)
 
 
 def _first_line(argv):

@@ -264,7 +264,10 @@ def _results():
                 "files": 1000,
                 "bytes": 28_000_000,
                 "pages": None,
-                "runs": [_run(1, 5.0, 4.9, docs=1000), _run(2, 2.5, 5.0, docs=1000)],
+                "runs": [
+                    _run(1, 5.0, 4.9, docs=1000),
+                    dict(_run(2, 2.5, 5.0, docs=1000), walls=[2.91, 2.5, 2.62]),
+                ],
             },
             {
                 "format": "pdf",
@@ -344,8 +347,8 @@ class ReportTest(unittest.TestCase):
             report.markdown(copied),
         )
         self.assertIn(
-            "| docx | 1,000 | 28.0 | – | 2 | 2.50 | 400 | 11.2 | – | 5.00 | 200 | "
-            "2.00× | 20 | 1000 (ok 1000) |",
+            "| docx | 1,000 | 28.0 | – | 2 | 2.50 | 2.91 2.50 2.62 | 400 | 11.2 | – | 5.00 | "
+            "200 | 2.00× | 20 | 1000 (ok 1000) |",
             text,
         )
         self.assertIn("Not measured in this run (NO_PYTHON=1", text)
@@ -385,6 +388,29 @@ class MachineTest(unittest.TestCase):
         text = report.markdown(results)
         self.assertIn("Other work on the machine took 42% of its CPU time during the run.", text)
         self.assertIn("files per CPU-second are the steadier figure", text)
+
+
+class ConfigTest(unittest.TestCase):
+    def config(self, **env):
+        saved = dict(os.environ)
+        try:
+            for name in run.Config.KNOWN + ("JIXIAO_BIN_BUILT",):
+                os.environ.pop(name, None)
+            os.environ.update(env)
+            return run.Config()
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+
+    def test_the_command_names_a_binary_only_when_the_user_chose_it(self):
+        built = self.config(JIXIAO_BIN="/x/target/release/jixiao", JIXIAO_BIN_BUILT="1", REPEAT="5")
+        self.assertEqual(built.overrides(), {"REPEAT": "5"})
+        chosen = self.config(JIXIAO_BIN="/opt/jixiao", JIXIAO_BIN_BUILT="0")
+        self.assertEqual(chosen.overrides(), {"JIXIAO_BIN": "/opt/jixiao"})
+
+    def test_a_full_run_repeats_each_setting_three_times(self):
+        self.assertEqual(self.config(JIXIAO_BIN="/opt/jixiao").repeat, 3)
+        self.assertEqual(self.config(JIXIAO_BIN="/opt/jixiao", QUICK="1").repeat, 1)
 
 
 class EndToEndTest(unittest.TestCase):
