@@ -189,7 +189,7 @@ fn encrypted_pdf() -> Vec<u8> {
 /// A one-page PDF that draws a grey 8 × 8 image over the page and has no text at all: what a
 /// scanner writes.
 fn scanned_pdf() -> Vec<u8> {
-    use lopdf::{Object, Stream, dictionary};
+    use lopdf::{Stream, dictionary};
     let mut document = lopdf::Document::with_version("1.7");
     let pages_id = document.new_object_id();
     let image = Stream::new(
@@ -205,12 +205,25 @@ fn scanned_pdf() -> Vec<u8> {
     );
     let image_id = document.add_object(image);
     let content = Stream::new(dictionary! {}, b"q 595 0 0 842 0 0 cm /Im1 Do Q".to_vec());
+    let resources = dictionary! { "XObject" => dictionary! { "Im1" => image_id } };
+    save_one_page(document, pages_id, resources, content)
+}
+
+/// Adds the one A4 page (`resources`, `content`) under the page tree `pages_id` that the
+/// caller reserved, and the catalog, and saves the document.
+fn save_one_page(
+    mut document: lopdf::Document,
+    pages_id: lopdf::ObjectId,
+    resources: impl Into<lopdf::Object>,
+    content: lopdf::Stream,
+) -> Vec<u8> {
+    use lopdf::{Object, dictionary};
     let content_id = document.add_object(content);
     let page_id = document.add_object(dictionary! {
         "Type" => "Page",
         "Parent" => pages_id,
         "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        "Resources" => dictionary! { "XObject" => dictionary! { "Im1" => image_id } },
+        "Resources" => resources,
         "Contents" => content_id,
     });
     document.objects.insert(
@@ -771,30 +784,11 @@ fn self_drawing_pdf() -> Vec<u8> {
             "XObject" => dictionary! { "X1" => form_id },
         }),
     );
-    let content_id = document.add_object(Stream::new(
+    let content = Stream::new(
         dictionary! {},
         b"BT /F1 12 Tf 72 700 Td (Performance targets) Tj ET /X1 Do".to_vec(),
-    ));
-    let page_id = document.add_object(dictionary! {
-        "Type" => "Page",
-        "Parent" => pages_id,
-        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        "Resources" => resources_id,
-        "Contents" => content_id,
-    });
-    document.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages",
-            "Kids" => vec![page_id.into()],
-            "Count" => 1,
-        }),
     );
-    let catalog_id = document.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    document.trailer.set("Root", catalog_id);
-    let mut bytes = Vec::new();
-    document.save_to(&mut bytes).expect("saved");
-    bytes
+    save_one_page(document, pages_id, resources_id, content)
 }
 
 /// A spent time budget stops every reader that has work to do: the budget is checked inside
