@@ -223,25 +223,41 @@ fn rich_text_cells_keep_all_their_runs() {
     );
 }
 
-#[test]
-fn limits_refuse_bombs_and_oversized_sheets() {
-    // A part that inflates past the entry limit: refused before calamine reads anything.
+/// The xlsx package `bytes` with each part passed through `edit(name, data)` and the parts
+/// `extra` added, deflated again.
+fn repackaged(
+    bytes: &[u8],
+    edit: impl Fn(&str, Vec<u8>) -> Vec<u8>,
+    extra: &[(&str, Vec<u8>)],
+) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
-    let mut source = zip::ZipArchive::new(Cursor::new(feature_workbook())).expect("zip");
+    let mut source = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
     for index in 0..source.len() {
         let mut entry = source.by_index(index).expect("entry");
         let name = entry.name().expect("name").into_owned();
         let mut data = Vec::new();
         std::io::copy(&mut entry, &mut data).expect("copy");
+        let data = edit(&name, data);
         zip.start_file(name, options).expect("start");
         zip.write_all(&data).expect("write");
     }
-    zip.start_file("xl/media/padding.bin", options)
-        .expect("start");
-    zip.write_all(&vec![0u8; 4 << 20]).expect("write");
-    let bomb = zip.finish().expect("finish").into_inner();
+    for (name, data) in extra {
+        zip.start_file(*name, options).expect("start");
+        zip.write_all(data).expect("write");
+    }
+    zip.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn limits_refuse_bombs_and_oversized_sheets() {
+    // A part that inflates past the entry limit: refused before calamine reads anything.
+    let bomb = repackaged(
+        &feature_workbook(),
+        |_, data| data,
+        &[("xl/media/padding.bin", vec![0u8; 4 << 20])],
+    );
     let limits = Limits {
         max_inflate_entry: 1 << 20,
         ..Limits::default()
@@ -269,6 +285,43 @@ fn limits_refuse_bombs_and_oversized_sheets() {
     std::thread::sleep(std::time::Duration::from_millis(2));
     let error = sheet::read_xlsx(&feature_workbook(), &spent).expect_err("time");
     assert!(error.to_string().contains("--timeout"), "{error}");
+}
+
+/// A worksheet cut off inside its cells (a part truncated by a broken copy, with the zip
+/// itself intact): the rows before the cut are kept, and the loss is reported.
+#[test]
+fn a_sheet_cut_off_midway_keeps_its_first_rows_and_reports_the_loss() {
+    let cut_sheet = |name: &str, data: Vec<u8>| {
+        if name != "xl/worksheets/sheet1.xml" {
+            return data;
+        }
+        // Three whole rows, then the start of the fourth, cut inside its first cell.
+        let xml = String::from_utf8(data).expect("utf-8");
+        let fourth_row = xml.match_indices("</row>").nth(2).expect("three rows").0 + 6;
+        let inside_its_cell = xml[fourth_row..].find("<v>").expect("a value") + 3;
+        xml.as_bytes()[..fourth_row + inside_its_cell].to_vec()
+    };
+    let bytes = repackaged(&feature_workbook(), cut_sheet, &[]);
+    let document = sheet::read_xlsx(&bytes, &Limits::default()).expect("a document");
+    let damaged: Vec<_> = document
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.code == "sheet_damaged")
+        .collect();
+    assert_eq!(damaged.len(), 1, "{:?}", document.diagnostics);
+    assert!(damaged[0].lost);
+    assert!(
+        damaged[0]
+            .message
+            .contains("sheet 项目一: reading stopped after"),
+        "{}",
+        damaged[0].message
+    );
+    // The three rows before the cut, read as written (the merged title row lost its merge:
+    // merged regions are stored after the cells, past the cut).
+    let first = document.grids().next().expect("the first sheet's grid");
+    assert_eq!(first.rows(), 3);
+    assert_eq!(texts(first, 2), ["产出指标", "数量指标", "面积", "23.85"]);
 }
 
 #[test]

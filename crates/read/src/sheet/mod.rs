@@ -159,14 +159,9 @@ fn read_xlsx_sheet(
                 Ok(Some(record)) => record,
                 Ok(None) => break,
                 Err(error) => {
-                    document.diagnostics.push(Diagnostic::loss(
-                        "sheet_damaged",
-                        format!(
-                            "sheet {name}: reading stopped after {} cells because the sheet is \
-                             damaged ({error})",
-                            raw.len()
-                        ),
-                    ));
+                    document
+                        .diagnostics
+                        .push(sheet_damaged(name, raw.len(), &error));
                     break;
                 }
             };
@@ -304,14 +299,9 @@ fn read_xlsx_sheet_without_formulas(
             }
             Ok(None) => break,
             Err(error) => {
-                document.diagnostics.push(Diagnostic::loss(
-                    "sheet_damaged",
-                    format!(
-                        "sheet {name}: reading stopped after {} cells because the sheet is \
-                         damaged ({error})",
-                        cells.len()
-                    ),
-                ));
+                document
+                    .diagnostics
+                    .push(sheet_damaged(name, cells.len(), &error));
                 break;
             }
         }
@@ -342,6 +332,17 @@ fn raw_text(value: Raw, code: Option<&str>) -> String {
         Raw::Number(number) => number_text(number, code),
         Raw::Date(date) => date_text(&date, code),
     }
+}
+
+/// The loss when calamine stops partway through a sheet: the cells read so far are kept.
+fn sheet_damaged(name: &str, cells: usize, error: &dyn std::fmt::Display) -> Diagnostic {
+    Diagnostic::loss(
+        "sheet_damaged",
+        format!(
+            "sheet {name}: reading stopped after {cells} cells because the sheet is damaged \
+             ({error})"
+        ),
+    )
 }
 
 /// The value an author typed after `=` when a formula is nothing more: in these tables
