@@ -11,7 +11,7 @@ use jixiao::{Document, ErrorCode, Extracted, Options, Status};
 use jixiao_grid::Document as GridDocument;
 use jixiao_read::{Format, Limits, ReadError};
 
-use crate::util::{rich_extraction, temp_tree};
+use crate::util::{rich_extraction, temp_tree, temp_tree_of};
 
 /// The file's own content names how long to take: `sleep:<ms>`; `panic` panics; anything
 /// else is read at once.
@@ -67,11 +67,7 @@ fn output_order_is_input_order_when_files_finish_out_of_order() {
             format!("sleep:{ms}").into_bytes(),
         ));
     }
-    let borrowed: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(name, content)| (name.as_str(), content.as_slice()))
-        .collect();
-    let dir = temp_tree(&borrowed);
+    let dir = temp_tree_of(&files);
     // Named in reverse: the engine sorts.
     let mut names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
     names.reverse();
@@ -103,11 +99,7 @@ fn workers_never_run_more_than_the_window_ahead_of_the_writer() {
     for index in 1..60 {
         files.push((format!("a{index:03}.txt"), b"ok".to_vec()));
     }
-    let borrowed: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(name, content)| (name.as_str(), content.as_slice()))
-        .collect();
-    let dir = temp_tree(&borrowed);
+    let dir = temp_tree_of(&files);
     let inputs = collect_inputs(&[dir.path().to_path_buf()]);
     let batch = Batch::new(Options::default(), 2);
     let window = batch.window();
@@ -189,11 +181,7 @@ fn a_failing_sink_stops_the_batch_with_its_error() {
     let files: Vec<(String, Vec<u8>)> = (0..40)
         .map(|index| (format!("{index:02}.txt"), b"ok".to_vec()))
         .collect();
-    let borrowed: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(name, content)| (name.as_str(), content.as_slice()))
-        .collect();
-    let dir = temp_tree(&borrowed);
+    let dir = temp_tree_of(&files);
     let inputs = collect_inputs(&[dir.path().to_path_buf()]);
     let extracted = AtomicUsize::new(0);
     let counting = |bytes: &[u8], extension: Option<&str>, limits: &Limits| {
@@ -317,11 +305,7 @@ fn the_summary_names_a_limited_number_of_failures() {
     let files: Vec<(String, Vec<u8>)> = (0..25)
         .map(|index| (format!("{index:02}.txt"), b"fail".to_vec()))
         .collect();
-    let borrowed: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(name, content)| (name.as_str(), content.as_slice()))
-        .collect();
-    let dir = temp_tree(&borrowed);
+    let dir = temp_tree_of(&files);
     let inputs = collect_inputs(&[dir.path().to_path_buf()]);
     let (_, summary) = run_collecting(&Batch::new(Options::default(), 2), &inputs.inputs);
     assert_eq!(summary.failed, 25);
@@ -337,11 +321,7 @@ fn a_panicking_sink_does_not_leave_workers_waiting() {
     let files: Vec<(String, Vec<u8>)> = (0..30)
         .map(|index| (format!("{index:02}.txt"), b"ok".to_vec()))
         .collect();
-    let borrowed: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(name, content)| (name.as_str(), content.as_slice()))
-        .collect();
-    let dir = temp_tree(&borrowed);
+    let dir = temp_tree_of(&files);
     let inputs = collect_inputs(&[dir.path().to_path_buf()]);
     let batch = Batch::new(Options::default(), 2);
     // Without the release of waiting workers this call would never return.

@@ -47,6 +47,15 @@ pub fn temp_tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     dir
 }
 
+/// [`temp_tree`] for files built at run time (owned names and contents).
+pub fn temp_tree_of(files: &[(String, Vec<u8>)]) -> tempfile::TempDir {
+    let borrowed: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(name, content)| (name.as_str(), content.as_slice()))
+        .collect();
+    temp_tree(&borrowed)
+}
+
 /// Every error code of SPEC.md.
 pub const SPEC_ERROR_CODES: [&str; 8] = [
     "unreadable",
