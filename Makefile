@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 JOBS ?=
 
-.PHONY: demo test lint unit build schema bench fuzz doc-converter clean
+.PHONY: demo test lint unit build schema bench fuzz doc-converter clean real
 
 ## demo: extracts every bundled example file into out/: out/<format>/<name>.json, out/all.jsonl, out/all.csv
 FORMATS := text docx doc xlsx xls html pdf
@@ -36,6 +36,12 @@ doc-converter:
 ## schema: rewrites schemas/document.schema.json from the output types
 schema:
 	$(CARGO) run --quiet -- schema > schemas/document.schema.json
+
+## real: reads every real published document of ../shared/corpus/real/ and prints per document its
+## status, tables, indicators, warning counts and the gold F1 (a report to read; not part of CI)
+REAL ?= ../shared/corpus/real
+real: build
+	python3 scripts/real_report.py ./target/release/jixiao $(REAL)
 
 ## bench: throughput and memory figures, written into BENCHMARKS.md
 bench:

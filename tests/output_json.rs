@@ -145,6 +145,8 @@ fn indicator_fields_and_parsed_values() {
                  "parsed": {"kind": "date", "date": "2021-12-30"}}
             ],
             "level1_raw": null, "level2_raw": "数量",
+            "nature": null, "unit": null, "weight": null, "score": null, "scoring": null,
+            "standard": null, "deviation": null,
             "location": {"page": 2, "row": 7, "col": 2, "grid": 0}
         })
     );
@@ -170,6 +172,11 @@ fn indicator_fields_and_parsed_values() {
         json!({"kind": "number", "number": 12.5, "unit": "万元"})
     );
     assert_eq!(second["values"][3]["period"], "long_term");
+    // Columns of their own beside the value are kept as written.
+    assert_eq!(second["nature"], "≥");
+    assert_eq!(second["unit"], "%");
+    assert_eq!(second["weight"], "10");
+    assert_eq!(second["score"], Value::Null);
 }
 
 #[test]

@@ -6,8 +6,8 @@ use std::process::{Command, Output, Stdio};
 
 use jixiao_grid::{Diagnostic, Location};
 use jixiao_normalize::model::{
-    Budget, CheckboxField, Extraction, Goals, Indicator, Period, Project, SpendingItem, Table,
-    TableKind, Task, Value,
+    Budget, CheckboxField, Extra, Extraction, Goals, Indicator, Period, Project, SpendingItem,
+    Table, TableKind, Task, Value,
 };
 use jixiao_normalize::value::{Op, Parsed, ValueKind};
 
@@ -123,6 +123,7 @@ pub fn rich_table() -> Table {
         ],
         level1_raw: None,
         level2_raw: Some("数量".to_string()),
+        extra: Extra::default(),
         location: Location {
             page: Some(2),
             row: Some(7),
@@ -149,6 +150,12 @@ pub fn rich_table() -> Table {
         ],
         level1_raw: Some("效益指标".to_string()),
         level2_raw: None,
+        extra: Extra {
+            nature: Some("≥".to_string()),
+            unit: Some("%".to_string()),
+            weight: Some("10".to_string()),
+            ..Extra::default()
+        },
         location: Location {
             page: Some(2),
             page_end: Some(3),

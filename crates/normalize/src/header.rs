@@ -2,7 +2,7 @@
 //! content, whatever the column count, and mapping each column to its role.
 
 use crate::model::Period;
-use crate::rows::Row;
+use crate::rows::{At, Row};
 use crate::text::key;
 
 /// One value column: where it is and what its header says.
@@ -22,6 +22,26 @@ pub struct Span {
     pub end: usize,
 }
 
+/// A column that some forms give an indicator beside its values, kept as written in the
+/// indicator field of the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtraKind {
+    /// 指标性质 / 指标值类型 / 指标方向 / 计算符号.
+    Nature,
+    /// 度量单位 / 计量单位.
+    Unit,
+    /// 分值 / 权重.
+    Weight,
+    /// 得分.
+    Score,
+    /// 评(扣)分标准.
+    Scoring,
+    /// 绩效标准.
+    Standard,
+    /// 偏差原因分析及改进措施.
+    Deviation,
+}
+
 /// The columns of one set of indicators. Two-sided tables (中长期 | 年度) have two sides that
 /// share the 一级 column.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,6 +51,29 @@ pub struct Side {
     pub description: Option<Span>,
     pub basis: Option<Span>,
     pub values: Vec<ValueColumn>,
+    /// Columns of their own for 指标性质, 度量单位, 分值, 得分…
+    pub extras: Vec<(ExtraKind, Span)>,
+}
+
+/// A column of a list table that holds a project's fields beside its indicator rows
+/// (项目名称 | 项目总额 | 财政资金 | 其他资金 | 绩效目标 | 一级指标 | …), merged down the project's
+/// rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListField {
+    /// 项目名称 / 单位（项目）名称.
+    Name,
+    /// 单位名称 / 部门名称: the project's unit, or the name when no column names the project.
+    UnitName,
+    /// 单位编码 / 项目编码.
+    Code,
+    /// 项目总额 / 资金总额 / 年度资金总额.
+    Total,
+    /// 财政资金 / 财政拨款.
+    Fiscal,
+    /// 其他资金.
+    Other,
+    /// 绩效目标 / 年度绩效目标.
+    Goal,
 }
 
 /// The column map read from a header row.
@@ -40,6 +83,15 @@ pub struct Columns {
     pub sides: Vec<Side>,
     /// The header's cell keys, to recognise a header repeated on a continuation page.
     pub signature: Vec<String>,
+    /// Project columns of a list table, left of the indicator columns.
+    pub fields: Vec<(ListField, Span)>,
+    /// Columns a header names that hold neither a level nor a value (备注, 活动, 指标解释 when
+    /// another column is the description…): their cells are neither read nor a sign that a
+    /// row slid.
+    pub ignored: Vec<Span>,
+    /// True when one column holds 一级, 二级 and 三级 run together (`产出指标数量指标城镇新增就业`):
+    /// `level1` is that column, and the names are split off by the vocabulary.
+    pub fused: bool,
 }
 
 /// What a column of the grid holds under a header, with the side it belongs to.
@@ -52,6 +104,9 @@ pub enum ColumnRole {
     Basis(usize),
     /// Side, then index among the side's value columns.
     Value(usize, usize),
+    Extra(usize, ExtraKind),
+    Field(ListField),
+    Ignored,
 }
 
 impl Span {
@@ -88,8 +143,53 @@ impl Columns {
             {
                 return Some(ColumnRole::Value(index, value));
             }
+            if let Some((kind, _)) = side.extras.iter().find(|(_, span)| span.contains(col)) {
+                return Some(ColumnRole::Extra(index, *kind));
+            }
+        }
+        if let Some((field, _)) = self.fields.iter().find(|(_, span)| span.contains(col)) {
+            return Some(ColumnRole::Field(*field));
+        }
+        if self.ignored.iter().any(|span| span.contains(col)) {
+            return Some(ColumnRole::Ignored);
         }
         None
+    }
+
+    /// The span of a list table's project column.
+    pub fn field(&self, field: ListField) -> Option<Span> {
+        self.fields
+            .iter()
+            .find(|(found, _)| *found == field)
+            .map(|(_, span)| *span)
+    }
+
+    /// True when the header names a project column beside the indicators: one table holds
+    /// many projects, one block of rows each.
+    pub fn is_list(&self) -> bool {
+        self.field(ListField::Name).is_some() || self.field(ListField::UnitName).is_some()
+    }
+
+    /// True when the values are targets beside what was achieved (实际完成值) or scored (得分).
+    pub fn is_self_evaluation(&self) -> bool {
+        self.sides.iter().any(|side| {
+            side.values
+                .iter()
+                .any(|value| value.period == Some(Period::Actual))
+                || side
+                    .extras
+                    .iter()
+                    .any(|(kind, _)| *kind == ExtraKind::Score)
+        })
+    }
+
+    /// True when the values are targets beside execution to date and the year's forecast.
+    pub fn is_monitoring(&self) -> bool {
+        self.sides.iter().any(|side| {
+            side.values
+                .iter()
+                .any(|value| matches!(value.period, Some(Period::ToDate | Period::Forecast)))
+        })
     }
 }
 
@@ -101,57 +201,172 @@ enum Role {
     Description,
     Basis,
     Value,
+    Extra(ExtraKind),
+    Field(ListField),
+    /// 指标内容 / 指标名称 / 绩效指标: the 三级 column when no header cell says 三级, else a
+    /// description (or a side label left of 一级).
+    Level3OrDescription,
+    /// Named columns that hold nothing the output keeps: 备注, 活动…
+    Ignored,
     Other,
 }
 
+/// The role of a header cell, by its key (NFKC, whitespace removed). The more specific keys
+/// come first: 指标值类型 and 指标值内容 are no value columns, 实际完成值 is one.
 fn role(key: &str) -> Role {
+    // A weight in the header (`分值权重（90分）`) does not change what the column is.
+    let key = crate::vocab::name_key(key);
+    let key = key.as_str();
     match key {
-        "一级指标" | "一级" | "一级指标名称" => Role::Level1,
-        "二级指标" | "二级" | "二级指标名称" => Role::Level2,
-        "三级指标" | "三级" | "三级指标名称" => Role::Level3,
-        _ if key.contains("依据") => Role::Basis,
-        _ if key.contains("指标值") || key.contains("目标值") => Role::Value,
-        "绩效指标描述" | "指标描述" | "指标内容" | "指标解释" | "指标说明" | "绩效指标内容" => {
-            Role::Description
+        "一级指标" | "一级" | "一级指标名称" => return Role::Level1,
+        "二级指标" | "二级" | "二级指标名称" => return Role::Level2,
+        "三级指标" | "三级" | "三级指标名称" => return Role::Level3,
+        "指标内容" | "指标名称" | "绩效指标" | "绩效指标名称" => {
+            return Role::Level3OrDescription;
         }
-        _ => Role::Other,
+        "绩效指标描述" | "指标描述" | "指标解释" | "指标说明" | "绩效指标内容" | "指标值内容" =>
+        {
+            return Role::Description;
+        }
+        "绩效标准" => return Role::Extra(ExtraKind::Standard),
+        "得分" | "自评得分" | "评价得分" => return Role::Extra(ExtraKind::Score),
+        "备注" | "活动" | "说明" | "序号" => return Role::Ignored,
+        _ => {}
     }
+    if key.contains("依据") {
+        Role::Basis
+    } else if key.contains("偏差原因") || key.contains("原因分析") || key == "原因说明"
+    {
+        Role::Extra(ExtraKind::Deviation)
+    } else if key.contains("分标准") {
+        Role::Extra(ExtraKind::Scoring)
+    } else if key.contains("指标性质")
+        || key.contains("指标值类型")
+        || key.contains("指标方向")
+        || key.contains("计算符号")
+    {
+        Role::Extra(ExtraKind::Nature)
+    } else if key.contains("度量单位") || key.contains("计量单位") {
+        Role::Extra(ExtraKind::Unit)
+    } else if key.contains("权重") || key.starts_with("分值") {
+        Role::Extra(ExtraKind::Weight)
+    } else if key.contains("指标值")
+        || key.contains("目标值")
+        || key.contains("完成值")
+        || key.contains("执行数")
+        || key.contains("预计完成")
+    {
+        Role::Value
+    } else if let Some(field) = list_field(key) {
+        Role::Field(field)
+    } else {
+        Role::Other
+    }
+}
+
+/// The project column a list-table header cell names.
+fn list_field(key: &str) -> Option<ListField> {
+    let key = key.strip_prefix("其中:").unwrap_or(key);
+    // `年度资金总额(万元)`: the unit in brackets is not part of the name.
+    let base = match key.find('(') {
+        Some(open) if key.ends_with(')') && open > 0 => &key[..open],
+        _ => key,
+    };
+    Some(match base {
+        "项目名称" | "单位(项目)名称" | "项目(政策)名称" | "专项(项目)名称" => {
+            ListField::Name
+        }
+        "单位名称" | "部门名称" | "部门(单位)名称" => ListField::UnitName,
+        "单位编码" | "项目编码" | "项目代码" | "单位代码" => ListField::Code,
+        "项目总额" | "资金总额" | "年度资金总额" | "项目资金" | "预算金额" | "年度预算数" => {
+            ListField::Total
+        }
+        "财政资金" | "财政拨款" => ListField::Fiscal,
+        "其他资金" => ListField::Other,
+        "绩效目标" | "年度绩效目标" | "年度目标" | "项目绩效目标" | "整体绩效目标" => {
+            ListField::Goal
+        }
+        _ => return None,
+    })
 }
 
 /// The period a value header speaks of.
 pub fn period_of(label: &str) -> Option<Period> {
-    if label.contains("半年") {
+    if label.contains("实际完成") || label.contains("完成值") && !label.contains("预计") {
+        Some(Period::Actual)
+    } else if label.contains("执行数") || label.contains("执行情况") {
+        Some(Period::ToDate)
+    } else if label.contains("预计") {
+        Some(Period::Forecast)
+    } else if label.contains("半年") {
         Some(Period::HalfYear)
-    } else if label.contains("中长期") || label.contains("中期") {
+    } else if label.contains("中长期")
+        || label.contains("中期")
+        || label.contains("实施周期")
+        || label.contains("长期")
+    {
         Some(Period::LongTerm)
-    } else if label.contains("全年") || label.contains("年度") {
+    } else if label.contains("全年") || label.contains("年度") || label.contains("本年") {
         Some(Period::Annual)
     } else {
         None
     }
 }
 
+/// The header cells of a row: the cells that start on it and, for a header spread over two
+/// rows, the cells merged down from the row above (`项目名称` over `财政资金 | 其他资金`).
+fn header_cells<'g>(row: &Row<'g>) -> Vec<&'g jixiao_grid::Cell> {
+    let mut cells: Vec<&jixiao_grid::Cell> = Vec::new();
+    for col in 0..row.grid.cols() {
+        let cell = match row.at(col) {
+            At::Origin(cell) | At::Below(cell) => cell,
+            At::Right(_) | At::Empty => continue,
+        };
+        if cell.col == col && !crate::text::is_empty(&cell.text) {
+            cells.push(cell);
+        }
+    }
+    cells
+}
+
 /// Reads `row` as an indicator header row, if it is one: it must name the 一级 column and at
-/// least one of the 二级 / 三级 columns.
+/// least one of the 二级 / 三级 columns, or be the header of a form whose one 绩效指标 column
+/// fuses the three levels (`绩效指标 | 指标性质 | 指标值 | 度量单位`).
 pub fn detect(row: &Row<'_>) -> Option<Columns> {
-    // Every header names the 一级 column; rows without a 级 anywhere are answered at once.
-    if !row.filled().any(|cell| cell.text.contains('级')) {
+    // Every header names the 一级 column or a 指标 column; other rows are answered at once.
+    if !row
+        .filled()
+        .any(|cell| cell.text.contains('级') || cell.text.contains("指标"))
+    {
         return None;
     }
     let mut level1 = None;
     let mut sides: Vec<Side> = Vec::new();
     let mut signature = Vec::new();
+    let mut fields: Vec<(ListField, Span)> = Vec::new();
+    let mut ignored: Vec<Span> = Vec::new();
+    let mut undecided: Vec<Span> = Vec::new();
     let mut has_lower_level = false;
-    for cell in row.filled() {
+    let mut named_columns = 0;
+    for cell in header_cells(row) {
         let key = key(&cell.text);
         signature.push(key.clone());
         let span = Span {
             start: cell.col,
             end: cell.col + cell.col_span,
         };
-        match role(&key) {
+        let role = role(&key);
+        if role != Role::Other {
+            named_columns += 1;
+        }
+        match role {
             Role::Level1 if level1.is_none() => level1 = Some(span),
             Role::Level1 => {}
+            Role::Field(field) if level1.is_none() && sides.is_empty() => {
+                if !fields.iter().any(|(found, _)| *found == field) {
+                    fields.push((field, span));
+                }
+            }
             Role::Level2 => {
                 has_lower_level = true;
                 sides.push(Side {
@@ -159,8 +374,21 @@ pub fn detect(row: &Row<'_>) -> Option<Columns> {
                     ..Side::default()
                 });
             }
+            Role::Ignored | Role::Field(_) => ignored.push(span),
+            Role::Other => {
+                // A cell left of every indicator column is a side label (绩效指标); one among
+                // them is a column the vocabulary does not know: kept out of every role.
+                if level1.is_some() || !sides.is_empty() {
+                    ignored.push(span);
+                }
+            }
             other => {
                 if sides.is_empty() {
+                    // Left of 一级, 绩效指标 is a side label, not a column.
+                    if other == Role::Level3OrDescription && level1.is_none() {
+                        undecided.push(span);
+                        continue;
+                    }
                     sides.push(Side::default());
                 }
                 let Some(side) = sides.last_mut() else {
@@ -171,11 +399,30 @@ pub fn detect(row: &Row<'_>) -> Option<Columns> {
                         has_lower_level = true;
                         side.level3.get_or_insert(span);
                     }
+                    Role::Level3OrDescription => {
+                        if side.level3.is_none() {
+                            has_lower_level = true;
+                            side.level3 = Some(span);
+                        } else {
+                            side.description.get_or_insert(span);
+                        }
+                    }
                     Role::Description => {
-                        side.description.get_or_insert(span);
+                        if side.description.is_none() {
+                            side.description = Some(span);
+                        } else {
+                            ignored.push(span);
+                        }
                     }
                     Role::Basis => {
                         side.basis.get_or_insert(span);
+                    }
+                    Role::Extra(kind) => {
+                        if side.extras.iter().all(|(found, _)| *found != kind) {
+                            side.extras.push((kind, span));
+                        } else {
+                            ignored.push(span);
+                        }
                     }
                     Role::Value => side.values.push(ValueColumn {
                         start: span.start,
@@ -183,12 +430,23 @@ pub fn detect(row: &Row<'_>) -> Option<Columns> {
                         period: period_of(&key),
                         label: key,
                     }),
-                    Role::Level1 | Role::Level2 | Role::Other => {}
+                    _ => {}
                 }
             }
         }
     }
-    let level1 = level1?;
+    // A description column (指标内容) that was met before the 三级 column it turned out to be.
+    for side in &mut sides {
+        if side.level3.is_none()
+            && let Some(span) = side.description.take()
+        {
+            side.level3 = Some(span);
+            has_lower_level = true;
+        }
+    }
+    let Some(level1) = level1 else {
+        return fused(undecided, sides, signature, fields, ignored, named_columns);
+    };
     if !has_lower_level {
         return None;
     }
@@ -209,6 +467,40 @@ pub fn detect(row: &Row<'_>) -> Option<Columns> {
         level1,
         sides,
         signature,
+        fields,
+        ignored,
+        fused: false,
+    })
+}
+
+/// The header of a form with no 一级 column whose one 绩效指标 column holds the three levels run
+/// together: it needs a value column and a 指标性质 or 度量单位 column beside it, so that a
+/// field row that merely mentions 绩效指标 is not taken for it.
+fn fused(
+    undecided: Vec<Span>,
+    sides: Vec<Side>,
+    signature: Vec<String>,
+    fields: Vec<(ListField, Span)>,
+    ignored: Vec<Span>,
+    named_columns: usize,
+) -> Option<Columns> {
+    let levels = *undecided.first()?;
+    let mut side = sides.into_iter().next()?;
+    let typed = side
+        .extras
+        .iter()
+        .any(|(kind, _)| matches!(kind, ExtraKind::Nature | ExtraKind::Unit));
+    if side.values.is_empty() || !typed || side.level2.is_some() || named_columns < 3 {
+        return None;
+    }
+    side.level3 = Some(levels);
+    Some(Columns {
+        level1: levels,
+        sides: vec![side],
+        signature,
+        fields,
+        ignored,
+        fused: true,
     })
 }
 

@@ -35,6 +35,7 @@
 
 mod fields;
 mod header;
+mod list;
 pub mod model;
 mod rows;
 mod table;
@@ -121,12 +122,15 @@ impl State {
                     table.touch(row);
                     table.start_indicators(columns);
                 }
-                Some(table)
-                    if table.columns.as_ref().map(|c| &c.signature) == Some(&columns.signature) =>
-                {
+                Some(table) if table.knows_header(&columns) => {
                     // The same header again, with no fields in between: a header repeated at
                     // the top of a continuation page.
                     table.touch(row);
+                }
+                Some(table) if table.awaits_first_row() => {
+                    // A header over two rows: the second sees the first's merged cells too.
+                    table.touch(row);
+                    table.refine_header(columns);
                 }
                 _ => {
                     self.close();
@@ -210,8 +214,8 @@ impl State {
     }
 
     fn close(&mut self) {
-        if let Some(table) = self.current.take().and_then(Builder::finish) {
-            self.extraction.tables.push(table);
+        if let Some(table) = self.current.take() {
+            self.extraction.tables.extend(table.finish());
         }
     }
 }

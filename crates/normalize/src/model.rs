@@ -16,12 +16,15 @@ pub struct Extraction {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// 项目支出 (project) or 部门整体支出 (department).
+/// 项目支出 (project), 部门整体支出 (department), 绩效自评 (self-evaluation: targets beside what was
+/// achieved and scored) or 执行监控 (monitoring: targets beside execution to date and the forecast).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TableKind {
     #[default]
     Project,
     Department,
+    SelfEvaluation,
+    Monitoring,
 }
 
 /// One performance target table.
@@ -125,6 +128,12 @@ pub enum Period {
     Annual,
     HalfYear,
     LongTerm,
+    /// 实际完成值 of a self-evaluation.
+    Actual,
+    /// 1-N月执行数 / 执行情况 of a monitoring table.
+    ToDate,
+    /// 全年预计完成 of a monitoring table.
+    Forecast,
 }
 
 impl Period {
@@ -133,6 +142,9 @@ impl Period {
             Period::Annual => "annual",
             Period::HalfYear => "half_year",
             Period::LongTerm => "long_term",
+            Period::Actual => "actual",
+            Period::ToDate => "to_date",
+            Period::Forecast => "forecast",
         }
     }
 }
@@ -167,5 +179,26 @@ pub struct Indicator {
     pub level1_raw: Option<String>,
     /// The 二级 text as written, when it differs from `level2`.
     pub level2_raw: Option<String>,
+    /// The columns some forms give an indicator beside its values (指标性质, 度量单位, 分值…).
+    pub extra: Extra,
     pub location: Location,
+}
+
+/// What an indicator row says in columns of their own beside the values, each as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extra {
+    /// 指标性质 / 指标值类型 / 指标方向 / 计算符号 (`≥`, `＝`, `定性`…).
+    pub nature: Option<String>,
+    /// 度量单位 / 计量单位.
+    pub unit: Option<String>,
+    /// 分值 / 权重.
+    pub weight: Option<String>,
+    /// 得分 of a self-evaluation.
+    pub score: Option<String>,
+    /// 评(扣)分标准.
+    pub scoring: Option<String>,
+    /// 绩效标准 (计划标准 / 历史标准 / 行业标准).
+    pub standard: Option<String>,
+    /// 偏差原因分析及改进措施 / 原因说明.
+    pub deviation: Option<String>,
 }

@@ -6,8 +6,9 @@
 use jixiao_grid::{Diagnostic, Location};
 
 use crate::fields::Fields;
-use crate::header::{self, ColumnRole, Columns, Side, Span};
-use crate::model::{Indicator, Table, TableKind, Value};
+use crate::header::{self, ColumnRole, Columns, ExtraKind, Side, Span};
+use crate::list::{self, Segments};
+use crate::model::{Budget, Extra, Goals, Indicator, Table, TableKind, Value};
 use crate::rows::{At, Row};
 use crate::text;
 use crate::value;
@@ -29,7 +30,13 @@ pub struct Builder {
     pub title: Option<String>,
     pub fields: Fields,
     pub columns: Option<Columns>,
+    /// The keys of every header row read for this table, to recognise one repeated on a
+    /// continuation page.
+    signatures: Vec<Vec<String>>,
     indicators: Vec<Indicator>,
+    /// A list table's project blocks, and for each indicator the block it belongs to.
+    segments: Segments,
+    segment_of: Vec<usize>,
     /// For each indicator: the side it was read from and its row (grid, row), to check after
     /// the last row whether the two sides of a table really run in parallel.
     origins: Vec<(usize, (usize, usize))>,
@@ -53,7 +60,10 @@ impl Builder {
             title,
             fields: Fields::default(),
             columns: None,
+            signatures: Vec::new(),
             indicators: Vec::new(),
+            segments: Segments::default(),
+            segment_of: Vec::new(),
             warnings: Vec::new(),
             level1: None,
             level2: Vec::new(),
@@ -78,8 +88,29 @@ impl Builder {
     pub fn start_indicators(&mut self, columns: Columns) {
         self.level2 = vec![None; columns.sides.len()];
         self.level1 = None;
+        self.signatures.push(columns.signature.clone());
         self.columns = Some(columns);
         self.phase = Phase::Indicators;
+    }
+
+    /// True when `columns` is a header this table has already read: a header repeated at the
+    /// top of a continuation page.
+    pub fn knows_header(&self, columns: &Columns) -> bool {
+        self.signatures.contains(&columns.signature)
+    }
+
+    /// True when the header was read and no indicator row has come yet: a second header row
+    /// right below the first (`其中：` over `财政资金 | 其他资金`) completes it.
+    pub fn awaits_first_row(&self) -> bool {
+        self.phase == Phase::Indicators && self.indicators.is_empty()
+    }
+
+    /// Replaces the column map by the one read from a second header row, which sees the cells
+    /// merged down from the first as well as its own.
+    pub fn refine_header(&mut self, columns: Columns) {
+        self.signatures.push(columns.signature.clone());
+        self.level2 = vec![None; columns.sides.len()];
+        self.columns = Some(columns);
     }
 
     /// Reads one indicator row: by the header's columns when the row fits them, by content when
@@ -92,11 +123,28 @@ impl Builder {
         if self.indicators.is_empty() && self.read_subheader(row, &columns) {
             return;
         }
-        if let Some(reason) = misfit(row, &columns) {
-            self.realign(row, &columns, &reason);
+        if is_total_row(row) {
             return;
         }
+        let segment = columns
+            .is_list()
+            .then(|| self.segments.enter(row, &columns));
+        let before = self.indicators.len();
+        if columns.fused {
+            self.read_fused_row(row, &columns);
+        } else if let Some(reason) = misfit(row, &columns) {
+            self.realign(row, &columns, &reason);
+        } else {
+            self.read_row_by_columns(row, &columns);
+        }
+        if let Some(segment) = segment {
+            let added = self.indicators.len() - before;
+            self.segment_of.extend(std::iter::repeat_n(segment, added));
+        }
+    }
 
+    /// Reads a row whose cells stand in the header's columns.
+    fn read_row_by_columns(&mut self, row: &Row<'_>, columns: &Columns) {
         // 一级: a new name starts a new group; an empty or merged slot continues the one above.
         let level1_text = text::clean(row.at(columns.level1.start).origin_text());
         if !level1_text.is_empty() {
@@ -139,6 +187,7 @@ impl Builder {
                 .collect();
             let description = span_text(row, side.description);
             let basis = span_text(row, side.basis);
+            let extras = extras(row, side);
 
             // A row whose 三级 and values are all empty is no indicator; neither is a row that
             // only continues merged cells from above (it says nothing new).
@@ -154,8 +203,13 @@ impl Builder {
                 continue;
             }
 
+            // A placeholder row (`-` | `/`) under a 二级 name says nothing.
+            if is_placeholder(&level3.0) && values.iter().all(|(text, _)| is_placeholder(text)) {
+                continue;
+            }
+
             let level2_raw = self.level2.get(side_index).cloned().flatten();
-            let indicator = self.indicator(
+            let mut indicator = self.indicator(
                 row,
                 side,
                 level2_raw,
@@ -164,15 +218,76 @@ impl Builder {
                 basis.0,
                 values,
             );
+            apply_extras(&mut indicator, extras);
             self.indicators.push(indicator);
             self.origins.push((side_index, (row.grid_index, row.index)));
         }
+    }
+
+    /// Reads a row of a form whose one column fuses 一级, 二级 and 三级
+    /// (`产出指标数量指标城镇新增就业`): the names are split off by the vocabulary.
+    fn read_fused_row(&mut self, row: &Row<'_>, columns: &Columns) {
+        let Some(side) = columns.sides.first() else {
+            return;
+        };
+        let (fused, fresh) = span_text(row, side.level3);
+        if fused.is_empty() || !fresh {
+            return;
+        }
+        let (level1, level2, level3) = crate::vocab::split_fused(&fused);
+        if level1.is_none() && level2.is_none() {
+            self.warnings.push(
+                Diagnostic::new(
+                    "level_missing",
+                    format!(
+                        "{}: the 绩效指标 cell {fused} starts with no 一级 or 二级 name; it is kept \
+                         whole as the 三级指标",
+                        row.describe()
+                    ),
+                )
+                .at(row.location(side.level3.map(|span| span.start))),
+            );
+        }
+        self.level1 = level1;
+        if let Some(slot) = self.level2.first_mut() {
+            *slot = level2.clone();
+        }
+        let values: Vec<(String, bool)> = side
+            .values
+            .iter()
+            .map(|column| {
+                span_text(
+                    row,
+                    Some(Span {
+                        start: column.start,
+                        end: column.end,
+                    }),
+                )
+            })
+            .collect();
+        let extras = extras(row, side);
+        let description = span_text(row, side.description);
+        let basis = span_text(row, side.basis);
+        let mut indicator =
+            self.indicator(row, side, level2, level3, description.0, basis.0, values);
+        apply_extras(&mut indicator, extras);
+        self.indicators.push(indicator);
+        self.origins.push((0, (row.grid_index, row.index)));
     }
 
     /// True when `row` opens a new set of indicators (产出 or 决策 again after 效益 or 满意度):
     /// a second table whose header and fields were lost, as happens when a lossy copy drops
     /// a page.
     pub fn restarts(&self, row: &Row<'_>) -> bool {
+        // In a list table each project starts where its name cell does, and a fused form lists
+        // its indicators by activity, so 产出 after 效益 starts nothing there.
+        if self
+            .columns
+            .as_ref()
+            .is_some_and(|columns| columns.is_list() || columns.fused)
+        {
+            return false;
+        }
         let past_outputs = self
             .indicators
             .iter()
@@ -548,6 +663,7 @@ impl Builder {
             description: Some(description).filter(|text| !text.is_empty()),
             basis: Some(basis).filter(|text| !text.is_empty()),
             values,
+            extra: Extra::default(),
             location: row.location(side.level3.map(|span| span.start)),
         }
     }
@@ -572,49 +688,266 @@ impl Builder {
         );
     }
 
-    /// The finished table, or `None` when the rows never showed an indicator header.
-    pub fn finish(mut self) -> Option<Table> {
-        let columns = self.columns.clone()?;
+    /// The finished tables: none when the rows never showed an indicator header, one per
+    /// project block of a list table, else one.
+    pub fn finish(mut self) -> Vec<Table> {
+        let Some(columns) = self.columns.clone() else {
+            return Vec::new();
+        };
         self.reassign_sides(&columns);
-        let department = self.fields.department
-            || self
-                .title
-                .as_deref()
-                .is_some_and(|title| title.contains("部门整体"));
+        let kind = self.kind(&columns);
         let mut project = self.fields.project.clone();
         if project.unit.is_none() {
             project.unit = project.implementer.clone();
         }
-        let location = match (self.first, self.last) {
-            (Some(mut first), Some(last)) => {
-                if last.page != first.page {
-                    first.page_end = last.page_end.or(last.page);
-                }
-                if last.line != first.line {
-                    first.line_end = last.line_end.or(last.line);
-                }
-                first.col = None;
-                first
-            }
-            (first, _) => first.unwrap_or_default(),
-        };
-        Some(Table {
-            kind: if department {
-                TableKind::Department
-            } else {
-                TableKind::Project
-            },
-            title: self.title,
+        let location = span_location(self.first.clone(), self.last.clone());
+        let table = Table {
+            kind,
+            title: self.title.clone(),
             budget: self.fields.budget(),
             project,
-            spending_plan: self.fields.spending_plan,
-            goals: self.fields.goals,
-            tasks: self.fields.tasks,
-            indicators: self.indicators,
-            warnings: self.warnings,
+            spending_plan: std::mem::take(&mut self.fields.spending_plan),
+            goals: std::mem::take(&mut self.fields.goals),
+            tasks: std::mem::take(&mut self.fields.tasks),
+            indicators: Vec::new(),
+            warnings: Vec::new(),
             location,
-        })
+        };
+        if !columns.is_list() {
+            return vec![Table {
+                indicators: self.indicators,
+                warnings: self.warnings,
+                ..table
+            }];
+        }
+        self.split_list(table)
     }
+
+    /// The tables of a list table: one per project, its fields read from the merged cells
+    /// beside its rows; each warning goes to the project whose rows it is about.
+    fn split_list(self, template: Table) -> Vec<Table> {
+        let groups = self.segments.projects();
+        let mut tables: Vec<Table> = Vec::new();
+        let mut owner = vec![usize::MAX; self.segments.segments.len()];
+        for (group_index, group) in groups.iter().enumerate() {
+            for &segment in group {
+                owner[segment] = group_index;
+            }
+        }
+        let mut per_group: Vec<Vec<Indicator>> = vec![Vec::new(); groups.len()];
+        for (indicator, segment) in self.indicators.into_iter().zip(&self.segment_of) {
+            if let Some(&group) = owner.get(*segment)
+                && group < per_group.len()
+            {
+                per_group[group].push(indicator);
+            }
+        }
+        let mut group_of_table = Vec::new();
+        for (group_index, (group, indicators)) in groups.iter().zip(per_group).enumerate() {
+            if indicators.is_empty() {
+                continue;
+            }
+            let segments: Vec<&list::Segment> = group
+                .iter()
+                .map(|&index| &self.segments.segments[index])
+                .collect();
+            let name = segments.iter().find_map(|segment| segment.name.clone());
+            let (code, name) = match name {
+                Some(name) => {
+                    let (code, name) = list::split_code(&name);
+                    (code, Some(name))
+                }
+                None => (None, None),
+            };
+            let mut project = template.project.clone();
+            project.name = name.or(project.name);
+            project.code = code
+                .or_else(|| segments.iter().find_map(|segment| segment.code.clone()))
+                .or(project.code);
+            if let Some(unit) = segments.iter().find_map(|segment| segment.unit.clone()) {
+                project.unit = Some(unit);
+            }
+            let sum = |get: fn(&list::Segment) -> Option<f64>| {
+                segments
+                    .iter()
+                    .filter_map(|segment| get(segment))
+                    .reduce(|a, b| a + b)
+            };
+            let (total, fiscal, other) = (
+                sum(|segment| segment.total),
+                sum(|segment| segment.fiscal),
+                sum(|segment| segment.other),
+            );
+            let budget = if total.is_some() || fiscal.is_some() || other.is_some() {
+                let unit = template
+                    .budget
+                    .as_ref()
+                    .map(|budget| budget.unit.clone())
+                    .unwrap_or_else(|| "万元".to_string());
+                Some(Budget {
+                    unit,
+                    total: total.or_else(|| fiscal.map(|fiscal| fiscal + other.unwrap_or(0.0))),
+                    fiscal,
+                    other,
+                    ..Budget::default()
+                })
+            } else {
+                template.budget.clone()
+            };
+            let goals: Vec<String> = segments
+                .iter()
+                .flat_map(|segment| segment.goals.iter().cloned())
+                .collect();
+            let first = segments.iter().find_map(|segment| segment.first.clone());
+            let last = segments
+                .iter()
+                .rev()
+                .find_map(|segment| segment.last.clone());
+            group_of_table.push(group_index);
+            tables.push(Table {
+                project,
+                budget,
+                goals: if goals.is_empty() {
+                    template.goals.clone()
+                } else {
+                    Goals {
+                        overall: goals,
+                        ..Goals::default()
+                    }
+                },
+                indicators,
+                location: span_location(first, last),
+                ..template.clone()
+            });
+        }
+        // Warnings go to the project whose rows they point at; the rest to the first table.
+        for warning in self.warnings {
+            let at = warning
+                .location
+                .as_ref()
+                .and_then(|location| Some((location.grid? as usize, location.row? as usize)));
+            let group = at.and_then(|at| {
+                self.segments
+                    .segments
+                    .iter()
+                    .position(|segment| segment.rows.contains(&at))
+                    .map(|segment| owner[segment])
+            });
+            let table = group
+                .and_then(|group| group_of_table.iter().position(|found| *found == group))
+                .unwrap_or(0);
+            if let Some(table) = tables.get_mut(table) {
+                table.warnings.push(warning);
+            }
+        }
+        tables
+    }
+
+    /// What the table is: a self-evaluation or monitoring table by its columns or caption,
+    /// else a department table by its name field or caption, else a project table.
+    fn kind(&self, columns: &Columns) -> TableKind {
+        let title = self.title.as_deref().unwrap_or("");
+        if columns.is_self_evaluation() || title.contains("自评") {
+            TableKind::SelfEvaluation
+        } else if columns.is_monitoring() || title.contains("监控") {
+            TableKind::Monitoring
+        } else if self.fields.department || title.contains("部门整体") || title.contains("整体支出")
+        {
+            TableKind::Department
+        } else {
+            TableKind::Project
+        }
+    }
+}
+
+/// A table's location from its first and last rows.
+fn span_location(first: Option<Location>, last: Option<Location>) -> Location {
+    match (first, last) {
+        (Some(mut first), Some(last)) => {
+            if last.page != first.page {
+                first.page_end = last.page_end.or(last.page);
+            }
+            if last.line != first.line {
+                first.line_end = last.line_end.or(last.line);
+            }
+            first.col = None;
+            first
+        }
+        (first, _) => first.unwrap_or_default(),
+    }
+}
+
+/// True for a row that closes a table or a block rather than naming an indicator: 总分, 合计.
+fn is_total_row(row: &Row<'_>) -> bool {
+    row.filled().next().is_some_and(|cell| {
+        matches!(
+            text::key(&cell.text).as_str(),
+            "总分" | "合计" | "总计" | "合计分值" | "总分值"
+        )
+    })
+}
+
+/// A cell that only holds a placeholder: `-`, `/`, `无`, `不适用`, `—`.
+fn is_placeholder(text: &str) -> bool {
+    matches!(
+        text::key(text).as_str(),
+        "" | "-" | "/" | "—" | "--" | "——" | "无" | "不适用" | "\\"
+    )
+}
+
+/// The texts of a side's extra columns on `row` (merged cells count on every row they cover).
+fn extras(row: &Row<'_>, side: &Side) -> Vec<(ExtraKind, String)> {
+    side.extras
+        .iter()
+        .map(|(kind, span)| (*kind, span_text(row, Some(*span)).0))
+        .collect()
+}
+
+/// Fills an indicator's extra fields; where 指标性质 and 度量单位 stand apart from the value,
+/// the value's parse combines the three (`≥` | `95` | `%` → ≥95%).
+fn apply_extras(indicator: &mut Indicator, extras: Vec<(ExtraKind, String)>) {
+    for (kind, text) in extras {
+        let slot = match kind {
+            ExtraKind::Nature => &mut indicator.extra.nature,
+            ExtraKind::Unit => &mut indicator.extra.unit,
+            ExtraKind::Weight => &mut indicator.extra.weight,
+            ExtraKind::Score => &mut indicator.extra.score,
+            ExtraKind::Scoring => &mut indicator.extra.scoring,
+            ExtraKind::Standard => &mut indicator.extra.standard,
+            ExtraKind::Deviation => &mut indicator.extra.deviation,
+        };
+        *slot = Some(text).filter(|text| !text.is_empty());
+    }
+    let op = indicator
+        .extra
+        .nature
+        .as_deref()
+        .map(text::key)
+        .filter(|nature| is_operator(nature));
+    let unit = indicator.extra.unit.as_deref().map(text::key);
+    if op.is_none() && unit.is_none() {
+        return;
+    }
+    for value in &mut indicator.values {
+        if value.raw.is_empty() {
+            continue;
+        }
+        let combined = format!(
+            "{}{}{}",
+            op.as_deref().unwrap_or(""),
+            value.raw,
+            unit.as_deref().unwrap_or("")
+        );
+        value.parsed = value::parse(&combined);
+    }
+}
+
+/// True for a 指标性质 that is a comparison (`≥`, `＝`, `>=`), not a kind (`定性`, `定量`).
+fn is_operator(nature: &str) -> bool {
+    !nature.is_empty()
+        && nature
+            .chars()
+            .all(|c| matches!(c, '≥' | '≤' | '=' | '>' | '<' | '≧' | '≦' | '≠'))
 }
 
 /// The text of a column range on a row, and whether it starts on this row (`true`) or is
@@ -663,7 +996,13 @@ fn misfit(row: &Row<'_>, columns: &Columns) -> Option<String> {
                     return Some(format!("the 一级 name {text} sits in a 二级 column"));
                 }
             }
-            Some(ColumnRole::Description(_) | ColumnRole::Basis(_)) => {}
+            Some(
+                ColumnRole::Description(_)
+                | ColumnRole::Basis(_)
+                | ColumnRole::Extra(..)
+                | ColumnRole::Field(_)
+                | ColumnRole::Ignored,
+            ) => {}
             // A 三级指标 may well be called 服务对象满意度; it is only out of place when the 二级
             // column beside it is empty, so the name belongs there.
             Some(ColumnRole::Level3(side)) => {
@@ -674,8 +1013,9 @@ fn misfit(row: &Row<'_>, columns: &Columns) -> Option<String> {
                     return Some(format!("the indicator name {text} sits in the 三级 column"));
                 }
             }
+            // A value may be a vocabulary word (`满意度`); a full 一级 / 二级 name has slid.
             Some(ColumnRole::Value(..)) => {
-                if vocab::is_vocabulary_name(&text) {
+                if vocab::is_vocabulary_name(&text) && text::key(&text).ends_with("指标") {
                     return Some(format!("the indicator name {text} sits in a value column"));
                 }
             }

@@ -247,6 +247,54 @@ fn lookup(text: &str, names: &[(&'static str, &'static str)], loose: bool) -> Op
     found
 }
 
+/// Splits a cell that holds 一级, 二级 and 三级 run together (`产出指标数量指标城镇新增就业`) by the
+/// vocabulary: the longest 一级 spelling it starts with, then the longest 二级 spelling, then
+/// the rest. A prefix may be absent (`数量指标城镇新增就业`) or printed twice. Returns the names
+/// as written and the 三级 text.
+pub fn split_fused(text: &str) -> (Option<String>, Option<String>, String) {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut rest = compact.as_str();
+    let mut level1 = None;
+    let mut level2 = None;
+    while let Some(spelling) = longest_prefix(rest, &LEVEL1_NAMES) {
+        // 成本指标 is a 一级 of the 2021 framework and a 二级 of the older one: it is the 一级
+        // only when a 二级 name follows it.
+        let after = &rest[spelling.len()..];
+        if level1.is_some() && longest_prefix(after, &LEVEL2_NAMES).is_none() {
+            break;
+        }
+        if level2_spelling_only(rest, spelling) {
+            break;
+        }
+        level1.get_or_insert_with(|| spelling.to_string());
+        rest = after;
+    }
+    while let Some(spelling) = longest_prefix(rest, &LEVEL2_NAMES) {
+        if rest.len() == spelling.len() {
+            break;
+        }
+        level2.get_or_insert_with(|| spelling.to_string());
+        rest = &rest[spelling.len()..];
+    }
+    (level1, level2, rest.to_string())
+}
+
+/// True when `rest` starts with a longer 二级 spelling than the 一级 `spelling` it also starts
+/// with (`满意度` in front of … is 一级, but `成本指标` in front of a 三级 text is the 二级 of
+/// an older form only when no 二级 follows).
+fn level2_spelling_only(rest: &str, spelling: &str) -> bool {
+    longest_prefix(rest, &LEVEL2_NAMES).is_some_and(|level2| level2.len() > spelling.len())
+}
+
+/// The longest spelling among `names` that `text` starts with.
+fn longest_prefix(text: &str, names: &[(&'static str, &'static str)]) -> Option<&'static str> {
+    names
+        .iter()
+        .map(|(spelling, _)| *spelling)
+        .filter(|spelling| text.starts_with(spelling))
+        .max_by_key(|spelling| spelling.len())
+}
+
 /// True when `text` names any 一级 or 二级 indicator of the vocabulary.
 pub fn is_vocabulary_name(text: &str) -> bool {
     level1(text).is_some() || level2(text).is_some()
@@ -288,6 +336,46 @@ mod tests {
         assert_eq!(level2_loose("社会"), None);
         assert_eq!(level2_loose("生态"), None);
         assert_eq!(level2_loose("食品突发事件应急"), None);
+    }
+
+    #[test]
+    fn fused_level_cells_are_split_by_the_vocabulary() {
+        let split = |text: &str| {
+            let (level1, level2, level3) = split_fused(text);
+            (
+                level1.unwrap_or_default(),
+                level2.unwrap_or_default(),
+                level3,
+            )
+        };
+        assert_eq!(
+            split("产出指标数量指标城镇新增就业"),
+            ("产出指标".into(), "数量指标".into(), "城镇新增就业".into())
+        );
+        assert_eq!(
+            split("满意度指标服务对象满意度指标群众满意度"),
+            (
+                "满意度指标".into(),
+                "服务对象满意度指标".into(),
+                "群众满意度".into()
+            )
+        );
+        assert_eq!(
+            split("成本指标经济成本指标项目总成本"),
+            (
+                "成本指标".into(),
+                "经济成本指标".into(),
+                "项目总成本".into()
+            )
+        );
+        assert_eq!(
+            split("数量指标城镇新增就业"),
+            (String::new(), "数量指标".into(), "城镇新增就业".into())
+        );
+        assert_eq!(
+            split("产出指标产出指标质量指标验收\n合格率"),
+            ("产出指标".into(), "质量指标".into(), "验收合格率".into())
+        );
     }
 
     #[test]

@@ -63,6 +63,8 @@ impl From<model::TableKind> for TableKind {
         match kind {
             model::TableKind::Project => TableKind::Project,
             model::TableKind::Department => TableKind::Department,
+            model::TableKind::SelfEvaluation => TableKind::SelfEvaluation,
+            model::TableKind::Monitoring => TableKind::Monitoring,
         }
     }
 }
@@ -73,6 +75,9 @@ impl From<model::Period> for Period {
             model::Period::Annual => Period::Annual,
             model::Period::HalfYear => Period::HalfYear,
             model::Period::LongTerm => Period::LongTerm,
+            model::Period::Actual => Period::Actual,
+            model::Period::ToDate => Period::ToDate,
+            model::Period::Forecast => Period::Forecast,
         }
     }
 }
@@ -155,6 +160,13 @@ impl From<model::Indicator> for Indicator {
             description: indicator.description,
             basis: indicator.basis,
             values: indicator.values.into_iter().map(Value::from).collect(),
+            nature: indicator.extra.nature,
+            unit: indicator.extra.unit,
+            weight: indicator.extra.weight,
+            score: indicator.extra.score,
+            scoring: indicator.extra.scoring,
+            standard: indicator.extra.standard,
+            deviation: indicator.extra.deviation,
             location: indicator.location.into(),
         }
     }

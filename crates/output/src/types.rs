@@ -250,12 +250,16 @@ pub struct Table {
     pub location: Location,
 }
 
-/// `project` (项目支出) or `department` (部门整体支出).
+/// `project` (项目支出), `department` (部门整体支出), `self_evaluation` (绩效自评表: targets beside
+/// what was achieved and scored) or `monitoring` (绩效目标执行监控表: targets beside execution to
+/// date and the full-year forecast).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TableKind {
     Project,
     Department,
+    SelfEvaluation,
+    Monitoring,
 }
 
 /// The fields that name a project (or a department).
@@ -351,6 +355,21 @@ pub struct Indicator {
     pub level1_raw: Option<String>,
     /// The 二级 text as written, or `null` when it equals `level2`.
     pub level2_raw: Option<String>,
+    /// 指标性质 / 指标值类型 / 指标方向 as written (`≥`, `＝`, `定性`…) when the table gives it a
+    /// column of its own, else `null`.
+    pub nature: Option<String>,
+    /// 度量单位 / 计量单位 as written when the table gives it a column of its own, else `null`.
+    pub unit: Option<String>,
+    /// 分值 / 权重 as written, else `null`.
+    pub weight: Option<String>,
+    /// 得分 as written (self-evaluation), else `null`.
+    pub score: Option<String>,
+    /// 评(扣)分标准 text, else `null`.
+    pub scoring: Option<String>,
+    /// 绩效标准 (计划标准 / 历史标准 / 行业标准), else `null`.
+    pub standard: Option<String>,
+    /// 偏差原因分析及改进措施 / 原因说明 text, else `null`.
+    pub deviation: Option<String>,
     pub location: Location,
 }
 
@@ -374,6 +393,12 @@ pub enum Period {
     Annual,
     HalfYear,
     LongTerm,
+    /// 实际完成值 of a self-evaluation.
+    Actual,
+    /// 1-N月执行数 / 执行情况 of a monitoring table.
+    ToDate,
+    /// 全年预计完成 of a monitoring table.
+    Forecast,
 }
 
 impl Period {
@@ -383,6 +408,9 @@ impl Period {
             Period::Annual => "annual",
             Period::HalfYear => "half_year",
             Period::LongTerm => "long_term",
+            Period::Actual => "actual",
+            Period::ToDate => "to_date",
+            Period::Forecast => "forecast",
         }
     }
 }

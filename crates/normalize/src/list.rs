@@ -1,0 +1,214 @@
+//! List tables: one grid holding many projects, each a block of indicator rows beside merged
+//! project cells (项目名称 | 项目总额 | 财政资金 | 其他资金 | 绩效目标 | 一级指标 | …). Rows are
+//! grouped by the project-name cell that covers them; the groups become one table each.
+//!
+//! A page break splits a merged name cell in two, and many producers print the name in only
+//! one of the parts: a block with a blank name at the top of a page continues the project
+//! above it, one at the bottom of a page starts the project named on the next page. A name
+//! printed again on every page it touches is one project too.
+
+use jixiao_grid::Location;
+
+use crate::header::{Columns, ListField};
+use crate::rows::{At, Row};
+use crate::text;
+
+/// The rows of a list table under one project-name cell.
+#[derive(Debug, Clone, Default)]
+pub struct Segment {
+    /// The name cell that covers the rows: (grid, row, col) of its origin.
+    cell: Option<(usize, usize, usize)>,
+    pub grid: usize,
+    pub name: Option<String>,
+    pub code: Option<String>,
+    /// 单位名称 beside a 项目名称 column.
+    pub unit: Option<String>,
+    pub total: Option<f64>,
+    pub fiscal: Option<f64>,
+    pub other: Option<f64>,
+    pub goals: Vec<String>,
+    /// Cells already counted, so that a cell merged over several rows is read once.
+    seen: Vec<(usize, usize, usize)>,
+    /// The rows of the segment: (grid, row).
+    pub rows: Vec<(usize, usize)>,
+    pub first: Option<Location>,
+    pub last: Option<Location>,
+}
+
+/// The segments of one list table, in print order.
+#[derive(Debug, Default)]
+pub struct Segments {
+    pub segments: Vec<Segment>,
+}
+
+/// Text of the cell covering `col` on `row`, with the identity of that cell.
+fn covering(row: &Row<'_>, col: usize) -> Option<((usize, usize, usize), String)> {
+    let cell = match row.at(col) {
+        At::Origin(cell) | At::Below(cell) | At::Right(cell) => cell,
+        At::Empty => return None,
+    };
+    let text = text::clean(&cell.text).replace('\n', "");
+    Some(((row.grid_index, cell.row, cell.col), text))
+}
+
+impl Segments {
+    /// Places `row` in its segment (starting a new one when its name cell is another) and
+    /// reads the project cells it shows. Returns the segment's index.
+    pub fn enter(&mut self, row: &Row<'_>, columns: &Columns) -> usize {
+        let name_span = columns
+            .field(ListField::Name)
+            .or_else(|| columns.field(ListField::UnitName));
+        let name = name_span.and_then(|span| covering(row, span.start));
+        let cell = name.as_ref().map(|(cell, _)| *cell);
+        let continues = self.segments.last().is_some_and(|last| {
+            last.grid == row.grid_index && (last.cell == cell || cell.is_none())
+        });
+        if !continues {
+            self.segments.push(Segment {
+                cell,
+                grid: row.grid_index,
+                name: name.map(|(_, text)| text).filter(|text| !text.is_empty()),
+                ..Segment::default()
+            });
+        }
+        let index = self.segments.len() - 1;
+        let segment = &mut self.segments[index];
+        let location = row.location(None);
+        if segment.first.is_none() {
+            segment.first = Some(location.clone());
+        }
+        segment.last = Some(location);
+        segment.rows.push((row.grid_index, row.index));
+        for (field, span) in &columns.fields {
+            let Some((cell, value)) = covering(row, span.start) else {
+                continue;
+            };
+            if value.is_empty() || segment.seen.contains(&cell) {
+                continue;
+            }
+            segment.seen.push(cell);
+            match field {
+                ListField::Name => {}
+                ListField::UnitName if columns.field(ListField::Name).is_some() => {
+                    segment.unit.get_or_insert(value);
+                }
+                ListField::UnitName => {}
+                ListField::Code => {
+                    segment.code.get_or_insert(value);
+                }
+                ListField::Total => add(&mut segment.total, &value),
+                ListField::Fiscal => add(&mut segment.fiscal, &value),
+                ListField::Other => add(&mut segment.other, &value),
+                ListField::Goal => {
+                    if !segment.goals.contains(&value) {
+                        segment.goals.push(value);
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    /// Groups the segments into projects: segment indices per project, in print order.
+    pub fn projects(&self) -> Vec<Vec<usize>> {
+        let segments = &self.segments;
+        let first_in_grid =
+            |index: usize| index == 0 || segments[index - 1].grid != segments[index].grid;
+        let last_in_grid = |index: usize| {
+            index + 1 == segments.len() || segments[index + 1].grid != segments[index].grid
+        };
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut group_names: Vec<Option<String>> = Vec::new();
+        // A nameless block at the bottom of a page, waiting for the project named next.
+        let mut waiting: Option<usize> = None;
+        for (index, segment) in segments.iter().enumerate() {
+            match &segment.name {
+                None => {
+                    let ends_page = last_in_grid(index) && !first_in_grid(index);
+                    let next_named_on_next_page = index + 1 < segments.len()
+                        && segments[index + 1].name.is_some()
+                        && first_in_grid(index + 1);
+                    if (ends_page && next_named_on_next_page) || groups.is_empty() {
+                        waiting = Some(index);
+                    } else if let Some(group) = groups.last_mut() {
+                        group.push(index);
+                    }
+                }
+                Some(name) => {
+                    let same_as_last = group_names
+                        .last()
+                        .is_some_and(|last| last.as_deref() == Some(name.as_str()));
+                    if same_as_last && waiting.is_none() {
+                        if let Some(group) = groups.last_mut() {
+                            group.push(index);
+                        }
+                        continue;
+                    }
+                    let mut group: Vec<usize> = waiting.take().into_iter().collect();
+                    group.push(index);
+                    groups.push(group);
+                    group_names.push(Some(name.clone()));
+                }
+            }
+        }
+        if let Some(index) = waiting {
+            match groups.last_mut() {
+                Some(group) => group.push(index),
+                None => groups.push(vec![index]),
+            }
+        }
+        groups
+    }
+}
+
+/// Adds an amount cell to a sum (a project merged over several sub-blocks, each with its own
+/// amount, costs their sum).
+fn add(sum: &mut Option<f64>, text: &str) {
+    if let Some((value, _)) = text::parse_amount(text) {
+        *sum = Some(sum.unwrap_or(0.0) + value);
+    }
+}
+
+/// Splits a project code printed in front of the name (`11000026T000003742841-就业管理工作经费项目`)
+/// off it: a run of at least eight letters and digits, then a hyphen.
+pub fn split_code(name: &str) -> (Option<String>, String) {
+    let code_end = name
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii_alphanumeric())
+        .map(|(index, _)| index)
+        .unwrap_or(name.len());
+    let code = &name[..code_end];
+    let rest = &name[code_end..];
+    let digits = code.chars().filter(|c| c.is_ascii_digit()).count();
+    if code.len() >= 8 && digits >= 6 {
+        for dash in ['-', '－', '—', '_'] {
+            if let Some(rest) = rest.strip_prefix(dash)
+                && !rest.trim().is_empty()
+            {
+                return (Some(code.to_string()), rest.trim().to_string());
+            }
+        }
+    }
+    (None, name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_in_front_of_names_are_split_off() {
+        assert_eq!(
+            split_code("11000026T000003742841-就业管理工作经费项目"),
+            (
+                Some("11000026T000003742841".to_string()),
+                "就业管理工作经费项目".to_string()
+            )
+        );
+        assert_eq!(
+            split_code("2026年信访专项经费"),
+            (None, "2026年信访专项经费".to_string())
+        );
+        assert_eq!(split_code("106001"), (None, "106001".to_string()));
+    }
+}
