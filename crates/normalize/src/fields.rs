@@ -59,9 +59,12 @@ pub fn label(text: &str) -> Option<Field> {
         _ => key,
     };
     let field = match base {
-        "项目名称" | "部门(单位)名称" | "部门名称" | "单位名称" | "项目(政策)名称" => {
-            Field::Name
-        }
+        "项目名称"
+        | "部门(单位)名称"
+        | "部门名称"
+        | "单位名称"
+        | "项目(政策)名称"
+        | "专项(项目)名称" => Field::Name,
         "项目编码" | "项目代码" | "项目编号" => Field::Code,
         "主管部门" | "主管单位" | "主管部门及代码" => Field::Department,
         "预算单位" | "预算单位及代码" => Field::Unit,

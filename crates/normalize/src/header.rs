@@ -92,6 +92,8 @@ pub struct Columns {
     /// True when one column holds 一级, 二级 and 三级 run together (`产出指标数量指标城镇新增就业`):
     /// `level1` is that column, and the names are split off by the vocabulary.
     pub fused: bool,
+    /// The column count of the grid the header was read from.
+    pub grid_cols: usize,
 }
 
 /// What a column of the grid holds under a header, with the side it belongs to.
@@ -168,6 +170,104 @@ impl Columns {
     /// many projects, one block of rows each.
     pub fn is_list(&self) -> bool {
         self.field(ListField::Name).is_some() || self.field(ListField::UnitName).is_some()
+    }
+
+    /// True when `other` puts every role in the same columns: the header of a continuation page
+    /// whose cells carry stray text (a label centred across the page break lands in it).
+    pub fn same_layout(&self, other: &Columns) -> bool {
+        let spans = |columns: &Columns| {
+            columns
+                .sides
+                .iter()
+                .map(|side| {
+                    (
+                        side.level2,
+                        side.level3,
+                        side.description,
+                        side.basis,
+                        side.values
+                            .iter()
+                            .map(|value| (value.start, value.end))
+                            .collect::<Vec<_>>(),
+                        side.extras.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        self.level1 == other.level1
+            && self.fused == other.fused
+            && self.field(ListField::Name) == other.field(ListField::Name)
+            && spans(self) == spans(other)
+    }
+
+    /// The same roles laid on a grid of `cols` columns that holds exactly the named columns
+    /// side by side: a continuation page whose lattice dropped a label column and the merges
+    /// of the first page. `None` when the counts do not match.
+    pub fn squeezed(&self, cols: usize) -> Option<Columns> {
+        let mut starts: Vec<usize> = std::iter::once(self.level1.start)
+            .chain(self.sides.iter().flat_map(|side| {
+                [side.level2, side.level3, side.description, side.basis]
+                    .into_iter()
+                    .flatten()
+                    .map(|span| span.start)
+                    .chain(side.values.iter().map(|value| value.start))
+                    .chain(side.extras.iter().map(|(_, span)| span.start))
+            }))
+            .chain(self.fields.iter().map(|(_, span)| span.start))
+            .chain(self.ignored.iter().map(|span| span.start))
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        // Only a grid too narrow for the header's columns is read this way: one wide enough
+        // keeps the header's own places.
+        let widest = starts.last().copied().unwrap_or(0);
+        if starts.len() != cols || cols == self.grid_cols || widest < cols {
+            return None;
+        }
+        let at = |span: Span| {
+            let start = starts
+                .iter()
+                .position(|&start| start == span.start)
+                .unwrap_or(0);
+            Span {
+                start,
+                end: start + 1,
+            }
+        };
+        let mut columns = self.clone();
+        columns.level1 = at(self.level1);
+        for side in &mut columns.sides {
+            for span in [
+                &mut side.level2,
+                &mut side.level3,
+                &mut side.description,
+                &mut side.basis,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                *span = at(*span);
+            }
+            for value in &mut side.values {
+                let span = at(Span {
+                    start: value.start,
+                    end: value.end,
+                });
+                value.start = span.start;
+                value.end = span.end;
+            }
+            for (_, span) in &mut side.extras {
+                *span = at(*span);
+            }
+        }
+        for (_, span) in &mut columns.fields {
+            *span = at(*span);
+        }
+        for span in &mut columns.ignored {
+            *span = at(*span);
+        }
+        columns.grid_cols = cols;
+        Some(columns)
     }
 
     /// True when the values are targets beside what was achieved (实际完成值) or scored (得分).
@@ -334,8 +434,9 @@ fn header_cells<'g>(row: &Row<'g>) -> Vec<&'g jixiao_grid::Cell> {
 /// fuses the three levels (`绩效指标 | 指标性质 | 指标值 | 度量单位`).
 pub fn detect(row: &Row<'_>) -> Option<Columns> {
     // Every header names the 一级 column or a 指标 column; other rows are answered at once.
-    if !row
-        .filled()
+    let cells = header_cells(row);
+    if !cells
+        .iter()
         .any(|cell| cell.text.contains('级') || cell.text.contains("指标"))
     {
         return None;
@@ -346,9 +447,10 @@ pub fn detect(row: &Row<'_>) -> Option<Columns> {
     let mut fields: Vec<(ListField, Span)> = Vec::new();
     let mut ignored: Vec<Span> = Vec::new();
     let mut undecided: Vec<Span> = Vec::new();
+    let mut left_of_levels: Vec<Span> = Vec::new();
     let mut has_lower_level = false;
     let mut named_columns = 0;
-    for cell in header_cells(row) {
+    for cell in cells {
         let key = key(&cell.text);
         signature.push(key.clone());
         let span = Span {
@@ -376,10 +478,13 @@ pub fn detect(row: &Row<'_>) -> Option<Columns> {
             }
             Role::Ignored | Role::Field(_) => ignored.push(span),
             Role::Other => {
-                // A cell left of every indicator column is a side label (绩效指标); one among
-                // them is a column the vocabulary does not know: kept out of every role.
+                // A cell left of every indicator column is a side label (绩效指标), or in a
+                // list table one more project column (一般公共预算); one among them is a column
+                // the vocabulary does not know. Either way it is kept out of every role.
                 if level1.is_some() || !sides.is_empty() {
                     ignored.push(span);
+                } else {
+                    left_of_levels.push(span);
                 }
             }
             other => {
@@ -435,6 +540,9 @@ pub fn detect(row: &Row<'_>) -> Option<Columns> {
             }
         }
     }
+    if !fields.is_empty() {
+        ignored.extend(left_of_levels);
+    }
     // A description column (指标内容) that was met before the 三级 column it turned out to be.
     for side in &mut sides {
         if side.level3.is_none()
@@ -445,7 +553,12 @@ pub fn detect(row: &Row<'_>) -> Option<Columns> {
         }
     }
     let Some(level1) = level1 else {
-        return fused(undecided, sides, signature, fields, ignored, named_columns);
+        return fused(undecided, sides, signature, fields, ignored, named_columns).map(|columns| {
+            Columns {
+                grid_cols: row.grid.cols(),
+                ..columns
+            }
+        });
     };
     if !has_lower_level {
         return None;
@@ -470,6 +583,7 @@ pub fn detect(row: &Row<'_>) -> Option<Columns> {
         fields,
         ignored,
         fused: false,
+        grid_cols: row.grid.cols(),
     })
 }
 
@@ -501,6 +615,7 @@ fn fused(
         fields,
         ignored,
         fused: true,
+        grid_cols: 0,
     })
 }
 

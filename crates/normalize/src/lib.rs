@@ -90,12 +90,12 @@ impl State {
             self.extraction.title = Some(paragraph.clone());
         }
         if text::is_table_title(&paragraph) {
-            // A caption after indicator rows starts the next table.
-            if self
-                .current
-                .as_ref()
-                .is_some_and(|table| table.phase == Phase::Indicators)
-            {
+            // A caption after indicator rows starts the next table; so does one after fields
+            // that already have a caption or a name (a budget grid above the target tables
+            // that never reached an indicator header).
+            if self.current.as_ref().is_some_and(|table| {
+                table.phase == Phase::Indicators || table.title.is_some() || table.fields.has_name()
+            }) {
                 self.close();
             }
             match self.current.as_mut() {
@@ -106,6 +106,9 @@ impl State {
     }
 
     fn grid(&mut self, grid: &Grid, grid_index: usize) {
+        if let Some(table) = self.current.as_mut() {
+            table.enter_grid(grid.cols(), grid.location.page.is_some());
+        }
         for index in 0..grid.rows() {
             let row = Row::new(grid, grid_index, index);
             if row.is_blank() {
@@ -122,15 +125,16 @@ impl State {
                     table.touch(row);
                     table.start_indicators(columns);
                 }
-                Some(table) if table.knows_header(&columns) => {
-                    // The same header again, with no fields in between: a header repeated at
-                    // the top of a continuation page.
-                    table.touch(row);
-                }
                 Some(table) if table.awaits_first_row() => {
                     // A header over two rows: the second sees the first's merged cells too.
                     table.touch(row);
                     table.refine_header(columns);
+                }
+                Some(table) if table.knows_header(&columns) => {
+                    // The same header again, with no fields in between: a header repeated at
+                    // the top of a continuation page, whose grid may place the columns apart.
+                    table.touch(row);
+                    table.continue_with(columns);
                 }
                 _ => {
                     self.close();

@@ -112,10 +112,19 @@ impl Segments {
     /// Groups the segments into projects: segment indices per project, in print order.
     pub fn projects(&self) -> Vec<Vec<usize>> {
         let segments = &self.segments;
-        let first_in_grid =
-            |index: usize| index == 0 || segments[index - 1].grid != segments[index].grid;
-        let last_in_grid = |index: usize| {
-            index + 1 == segments.len() || segments[index + 1].grid != segments[index].grid
+        // A segment opens a page when nothing of the list stands above it on that page, and
+        // closes one when nothing stands below it.
+        let opens_page = |index: usize| {
+            index == 0 || {
+                let (before, this) = (&segments[index - 1], &segments[index]);
+                before.grid != this.grid || before.last_page() < this.first_page()
+            }
+        };
+        let closes_page = |index: usize| {
+            index + 1 == segments.len() || {
+                let (this, after) = (&segments[index], &segments[index + 1]);
+                after.grid != this.grid || this.last_page() < after.first_page()
+            }
         };
         let mut groups: Vec<Vec<usize>> = Vec::new();
         let mut group_names: Vec<Option<String>> = Vec::new();
@@ -124,11 +133,11 @@ impl Segments {
         for (index, segment) in segments.iter().enumerate() {
             match &segment.name {
                 None => {
-                    let ends_page = last_in_grid(index) && !first_in_grid(index);
-                    let next_named_on_next_page = index + 1 < segments.len()
+                    let named_next = index + 1 < segments.len()
                         && segments[index + 1].name.is_some()
-                        && first_in_grid(index + 1);
-                    if (ends_page && next_named_on_next_page) || groups.is_empty() {
+                        && opens_page(index + 1);
+                    let bottom_of_page = closes_page(index) && !opens_page(index);
+                    if (bottom_of_page && named_next) || groups.is_empty() {
                         waiting = Some(index);
                     } else if let Some(group) = groups.last_mut() {
                         group.push(index);
@@ -158,6 +167,19 @@ impl Segments {
             }
         }
         groups
+    }
+}
+
+impl Segment {
+    fn first_page(&self) -> u32 {
+        self.first.as_ref().and_then(|at| at.page).unwrap_or(0)
+    }
+
+    fn last_page(&self) -> u32 {
+        self.last
+            .as_ref()
+            .and_then(|at| at.page_end.or(at.page))
+            .unwrap_or(0)
     }
 }
 

@@ -96,13 +96,52 @@ impl Builder {
     /// True when `columns` is a header this table has already read: a header repeated at the
     /// top of a continuation page.
     pub fn knows_header(&self, columns: &Columns) -> bool {
-        self.signatures.contains(&columns.signature)
+        if self.signatures.contains(&columns.signature) {
+            return true;
+        }
+        // A list table's header reprinted on each page may carry stray text of a cell centred
+        // across the break; the same columns in the same roles are the same header.
+        self.columns
+            .as_ref()
+            .is_some_and(|known| known.is_list() && known.same_layout(columns))
     }
 
     /// True when the header was read and no indicator row has come yet: a second header row
     /// right below the first (`其中：` over `财政资金 | 其他资金`) completes it.
     pub fn awaits_first_row(&self) -> bool {
         self.phase == Phase::Indicators && self.indicators.is_empty()
+    }
+
+    /// A new grid continues the table (a page break the reader did not join): when its lattice
+    /// has exactly the header's named columns side by side, the roles move onto it.
+    pub fn enter_grid(&mut self, cols: usize, on_a_page: bool) {
+        // Only a grid on a new page is a continuation whose lattice may differ; text copies
+        // have no pages, and their grids keep the header's columns.
+        if self.phase != Phase::Indicators || !on_a_page {
+            return;
+        }
+        if let Some(squeezed) = self
+            .columns
+            .as_ref()
+            .and_then(|columns| columns.squeezed(cols))
+        {
+            self.columns = Some(squeezed);
+        }
+    }
+
+    /// Reads the rows below a repeated header by its own columns: the grid of a continuation
+    /// page may have fewer columns than the first (a label column that stays on the first page).
+    pub fn continue_with(&mut self, columns: Columns) {
+        let Some(known) = &self.columns else {
+            return;
+        };
+        if known.same_layout(&columns) && known.fields == columns.fields {
+            return;
+        }
+        if known.sides.len() != columns.sides.len() {
+            self.level2 = vec![None; columns.sides.len()];
+        }
+        self.columns = Some(columns);
     }
 
     /// Replaces the column map by the one read from a second header row, which sees the cells
@@ -126,6 +165,15 @@ impl Builder {
         if is_total_row(row) {
             return;
         }
+        // A labelled field below the indicators (备注, 其他说明) is a field, not the tail of the
+        // last indicator.
+        if let Some(first) = row.filled().next()
+            && columns.role_at(first.col).is_none()
+            && crate::fields::label(&first.text).is_some()
+        {
+            self.fields.read_row(row);
+            return;
+        }
         let segment = columns
             .is_list()
             .then(|| self.segments.enter(row, &columns));
@@ -146,7 +194,9 @@ impl Builder {
     /// Reads a row whose cells stand in the header's columns.
     fn read_row_by_columns(&mut self, row: &Row<'_>, columns: &Columns) {
         // 一级: a new name starts a new group; an empty or merged slot continues the one above.
-        let level1_text = text::clean(row.at(columns.level1.start).origin_text());
+        // The cells that start inside the column's span: a continuation page whose lattice is
+        // shifted may start the 一级 cell one column into the header's span.
+        let level1_text = text::clean(&row.text_in(columns.level1.start, columns.level1.end));
         if !level1_text.is_empty() {
             self.start_level1(level1_text);
         }
@@ -157,16 +207,31 @@ impl Builder {
             .iter()
             .map(|side| {
                 side.level2
-                    .map(|span| text::clean(row.at(span.start).origin_text()))
+                    .map(|span| text::clean(&row.text_in(span.start, span.end)))
                     .unwrap_or_default()
             })
             .collect();
         let shared = own.iter().find(|text| !text.is_empty()).cloned();
-        for (slot, text) in self.level2.iter_mut().zip(&own) {
+        for (side_index, (slot, text)) in self.level2.iter_mut().zip(&own).enumerate() {
             if !text.is_empty() {
                 *slot = Some(text.clone());
             } else if let Some(shared) = &shared {
                 *slot = Some(shared.clone());
+            } else if blank_merged(row, columns.sides[side_index].level2) {
+                // A 二级 cell merged over several rows and printed blank names no 二级: its rows
+                // get none rather than the name of the block above.
+                *slot = Some(String::new());
+                self.warnings.push(
+                    Diagnostic::new(
+                        "level_missing",
+                        format!(
+                            "{}: the 二级指标 cell merged over these rows is blank; their 二级 is \
+                             left empty",
+                            row.describe()
+                        ),
+                    )
+                    .at(row.location(columns.sides[side_index].level2.map(|span| span.start))),
+                );
             }
         }
 
@@ -345,6 +410,11 @@ impl Builder {
     }
 
     fn start_level1(&mut self, text: String) {
+        // The same 一级 printed again (at the top of a page, over a merged cell cut by the
+        // break) starts no new group: the 二级 in force stays.
+        if self.level1.as_deref() == Some(text.as_str()) {
+            return;
+        }
         self.level1 = Some(text);
         for level2 in &mut self.level2 {
             *level2 = None;
@@ -700,6 +770,19 @@ impl Builder {
         if project.unit.is_none() {
             project.unit = project.implementer.clone();
         }
+        if project.name.is_none()
+            && !columns.is_list()
+            && let Some(name) = self.title.as_deref().and_then(name_from_title)
+        {
+            // Forms with no 项目名称 cell name the project only in their caption.
+            self.warnings.push(Diagnostic::new(
+                "field_doubtful",
+                format!(
+                    "the table has no 项目名称 cell; its name {name} was taken from the caption"
+                ),
+            ));
+            project.name = Some(name);
+        }
         let location = span_location(self.first.clone(), self.last.clone());
         let table = Table {
             kind,
@@ -860,6 +943,38 @@ impl Builder {
     }
 }
 
+/// The project a caption names: `市级机关保留公务用车委托管理费项目绩效目标表` →
+/// `市级机关保留公务用车委托管理费项目`. Captions that name no project (`2025年项目支出绩效目标表`,
+/// `（二）绩效目标表及说明`) give none.
+fn name_from_title(title: &str) -> Option<String> {
+    let key = text::key(title);
+    let body = key.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || matches!(c, '、' | '.' | '(' | ')' | '一' | '二' | '三' | '四' | '五')
+    });
+    let name = [
+        "项目支出绩效目标表",
+        "绩效目标表",
+        "绩效自评表",
+        "绩效目标申报表",
+    ]
+    .iter()
+    .find_map(|suffix| body.strip_suffix(suffix))?;
+    let generic = name.chars().count() < 4
+        || name.ends_with('年')
+        || name.ends_with("年度")
+        || [
+            "预算",
+            "部门整体",
+            "整体支出",
+            "专项资金",
+            "政策和项目",
+            "部门",
+        ]
+        .iter()
+        .any(|word| name.contains(word));
+    (!generic).then(|| name.to_string())
+}
+
 /// A table's location from its first and last rows.
 fn span_location(first: Option<Location>, last: Option<Location>) -> Location {
     match (first, last) {
@@ -875,6 +990,13 @@ fn span_location(first: Option<Location>, last: Option<Location>) -> Location {
         }
         (first, _) => first.unwrap_or_default(),
     }
+}
+
+/// True when the column's cell on `row` is an empty cell merged over several rows.
+fn blank_merged(row: &Row<'_>, span: Option<Span>) -> bool {
+    span.is_some_and(|span| {
+        matches!(row.at(span.start), At::Origin(cell) if cell.row_span > 1 && text::is_empty(&cell.text))
+    })
 }
 
 /// True for a row that closes a table or a block rather than naming an indicator: 总分, 合计.

@@ -209,11 +209,12 @@ impl Table {
             .filter(|&i| !cells[i].text.is_empty())
             .collect();
         let open_top = !first_row.is_empty() && first_row.iter().all(|&i| !cells[i].top_ruled);
-        // The continuation's first row is the tail of the row above when every cell with text
-        // sits under a cell with text that looks cut short (its last line is full or ends in
-        // open punctuation, or it is one of the tallest cells of its row, the ones that
-        // overflow), or when the row is sparse (fewer cells with text than the row above) and
-        // at least half of them do.
+        // The continuation's first row is the tail of the row above when it is sparse (fewer
+        // cells with text than the row above, or a single one) and every cell with text sits
+        // under a cell with text that looks cut short (its last line is full or ends in open
+        // punctuation, or it is one of the tallest cells of its row, the ones that overflow),
+        // or at least half of them do. A row as full as the one above is a row of its own:
+        // in narrow columns nearly every cell's last line is full.
         let last_row_cells: Vec<&TableCell> = self
             .cells
             .iter()
@@ -243,11 +244,17 @@ impl Table {
                 .is_some_and(|a| !self.cells[a].text.is_empty())
         });
         let sparse = with_text.len() < above_with_text;
+        // An open top alone is no proof: Word leaves it open above a whole row too. The row is
+        // cut only when the piece on the new page is empty, sparser than the row above, or
+        // mostly the tails of cut texts.
+        let open_split =
+            open_top && (with_text.is_empty() || sparse || tails * 2 >= with_text.len());
         let split_row = self.rows > 0
-            && (open_top
+            && (open_split
                 || (!with_text.is_empty()
                     && all_under_text
-                    && (tails == with_text.len() || (sparse && tails * 2 >= with_text.len()))));
+                    && ((tails == with_text.len() && (sparse || with_text.len() == 1))
+                        || (sparse && tails * 2 >= with_text.len()))));
 
         // Empty cells left of the first cell with text in the continuation's first row: in
         // a hierarchy (一级指标, 二级指标) an empty leading cell continues the cell above.
