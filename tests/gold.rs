@@ -209,7 +209,7 @@ fn doc_gives_the_gold_indicators() {
 }
 
 /// True when LibreOffice is on PATH (`make test` installs it when it can).
-fn converter_installed() -> bool {
+pub fn converter_installed() -> bool {
     std::env::var_os("PATH").is_some_and(|paths| {
         std::env::split_paths(&paths)
             .any(|dir| dir.join("soffice").is_file() || dir.join("libreoffice").is_file())

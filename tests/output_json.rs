@@ -96,12 +96,13 @@ fn table_fields() {
     assert_eq!(
         table["budget"],
         // Whole numbers are written without a fraction; NaN cannot be JSON and becomes null.
-        json!({"unit": "万元", "total": 23.85, "fiscal": 23.85, "other": 0,
-               "long_term_total": null, "sources": [{"label": "财政拨款", "raw": "23.85"}]})
+        json!({"unit": "万元", "total": 23.85, "fiscal": 23.85, "other": 0, "carryover": 0,
+               "long_term_total": null,
+               "sources": [{"label": "财政拨款", "raw": "23.85", "value": 23.85, "unit": null}]})
     );
     assert_eq!(
         table["spending_plan"],
-        json!([{"label": "3月底", "raw": "25%"}])
+        json!([{"label": "3月底", "raw": "25%", "value": 25, "unit": "%"}])
     );
     assert_eq!(
         table["goals"],

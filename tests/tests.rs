@@ -5,6 +5,7 @@
 mod batch;
 mod cli;
 mod csv_output;
+mod fields;
 mod gold;
 mod hostile;
 mod lossy;

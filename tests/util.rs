@@ -206,15 +206,20 @@ pub fn rich_table() -> Table {
             total: Some(23.85),
             fiscal: Some(23.85),
             other: Some(0.0),
+            carryover: Some(0.0),
             long_term_total: Some(f64::NAN),
             sources: vec![SpendingItem {
                 label: "财政拨款".to_string(),
                 raw: "23.85".to_string(),
+                value: Some(23.85),
+                unit: None,
             }],
         }),
         spending_plan: vec![SpendingItem {
             label: "3月底".to_string(),
             raw: "25%".to_string(),
+            value: Some(25.0),
+            unit: Some("%".to_string()),
         }],
         goals: Goals {
             overall: vec!["保障办公".to_string(), "提升效率".to_string()],

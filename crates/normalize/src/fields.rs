@@ -2,7 +2,7 @@
 //! 资金支出计划 and the goals. Labels are found by content; a label's value is the next cell to
 //! its right, the rest of its own cell (`年度资金总额： 8 万元`), or the cell below it.
 
-use jixiao_grid::{CHECKED, Cell, Diagnostic, UNCHECKED};
+use jixiao_grid::{CHECKED, Cell, Diagnostic, Location, UNCHECKED};
 
 use crate::model::{Budget, CheckboxField, Goals, Project, SpendingItem, Task};
 use crate::rows::Row;
@@ -25,6 +25,10 @@ pub enum Field {
     Fiscal,
     Other,
     LongTermTotal,
+    /// 上年结转资金: last year's money carried into this year's total.
+    Carryover,
+    /// 项目起止时间 `2024.01-2024.12`: start and end in one cell.
+    Period,
     SpendingPlan,
     Overall,
     Annual,
@@ -72,22 +76,46 @@ pub fn label(text: &str) -> Option<Field> {
         "项目负责人/联系电话" | "项目负责人" | "负责人" | "联系电话" | "项目负责人及联系电话" => {
             Field::Manager
         }
-        "项目类型" | "项目类别" => Field::Category,
+        "项目类型" | "项目类别" | "项目性质" => Field::Category,
         "项目级次" => Field::Level,
-        "开始时间" | "项目开始时间" => Field::Start,
-        "完成时间" | "结束时间" | "项目完成时间" => Field::End,
-        "预算数" | "资金总额" | "年度资金总额" | "年度预算数" | "项目总额" | "预算金额" => {
-            Field::Total
+        "开始时间" | "项目开始时间" | "计划开始日期" | "计划开始时间" => {
+            Field::Start
         }
-        "财政资金" | "财政拨款" => Field::Fiscal,
+        "完成时间" | "结束时间" | "项目完成时间" | "计划完成日期" | "计划完成时间" => {
+            Field::End
+        }
+        "项目起止时间" | "项目起止日期" | "起止时间" | "实施周期" => {
+            Field::Period
+        }
+        "预算数"
+        | "资金总额"
+        | "年度资金总额"
+        | "年度预算数"
+        | "项目总额"
+        | "预算金额"
+        | "年度资金申请总额"
+        | "年度预算资金总额"
+        | "年度预算资金" => Field::Total,
+        "财政资金" | "财政拨款" | "当年财政拨款" | "本年财政拨款" => {
+            Field::Fiscal
+        }
         "其他资金" => Field::Other,
-        "中长期资金总额" | "中期资金总额" => Field::LongTermTotal,
+        "上年结转资金" | "上年结转" => Field::Carryover,
+        "中长期资金总额" | "中期资金总额" | "项目资金总额" | "实施期资金总额" => {
+            Field::LongTermTotal
+        }
         "资金支出计划" => Field::SpendingPlan,
-        "绩效目标" | "年度总体目标" | "总体绩效目标" | "项目绩效目标" => {
+        "绩效目标" | "年度总体目标" | "总体绩效目标" | "项目绩效目标" | "预期目标" => {
             Field::Overall
         }
-        "年度目标" | "年度绩效目标" => Field::Annual,
-        "中长期目标" | "长期目标" | "中长期绩效目标" => Field::LongTerm,
+        "年度目标" | "年度绩效目标" | "年度总目标" => Field::Annual,
+        "中长期目标"
+        | "长期目标"
+        | "中长期绩效目标"
+        | "项目总目标"
+        | "实施期目标"
+        | "实施期总目标"
+        | "实施期绩效目标" => Field::LongTerm,
         "项目属性" | "项目期限" | "立项依据" => Field::Checkboxes,
         "立项必要性"
         | "实施可行性"
@@ -101,12 +129,26 @@ pub fn label(text: &str) -> Option<Field> {
         | "延续项目以前年度预算安排"
         | "资金管理办法"
         | "绩效分配方式"
-        | "申请(补助)条件" => Field::Text,
+        | "申请(补助)条件"
+        | "实际完成情况" => Field::Text,
         "年度主要任务" => Field::Tasks,
         "项目资金来源" | "财政资金来源" => Field::Sources,
         _ => return None,
     };
     Some(field)
+}
+
+/// Labels that are fields only inside a table already opened: `总体目标` also heads the
+/// narrative part of a document (`一、总体绩效目标` … `总体目标：`), where it must not open a
+/// table.
+fn label_in_table(text: &str) -> Option<Field> {
+    if text.len() > MAX_LABEL_BYTES {
+        return None;
+    }
+    match key(text).trim_end_matches([':', '：']) {
+        "总体目标" => Some(Field::Overall),
+        _ => None,
+    }
 }
 
 /// Splits a cell that holds its label and its value: `年度资金总额： 8 万元`,
@@ -181,8 +223,14 @@ pub struct Fields {
     pub department: bool,
     /// Labels seen on this row whose value must come from the row below (`col`, field, label).
     pending_below: Vec<(usize, usize, Field, String)>,
-    /// 资金支出计划 sub-labels waiting for the values row: (col, label).
-    pending_plan: Vec<(usize, String)>,
+    /// 资金支出计划 items waiting for the values row: (col, index in `spending_plan`).
+    pending_plan: Vec<(usize, usize)>,
+    /// The unit the 资金支出计划 label states (`资金支出计划（%）`).
+    plan_unit: Option<String>,
+    /// Where the last budget figure was read, for warnings about the budget.
+    budget_location: Option<Location>,
+    /// The last row read, for warnings about a field.
+    last_location: Option<Location>,
     /// 项目资金来源 labels waiting for the amounts row: (col, label).
     pending_sources: Vec<(usize, String)>,
     /// Inside the 年度主要任务 rows of a department table.
@@ -211,15 +259,25 @@ impl Fields {
 
     /// Reads one row above the indicators.
     pub fn read_row(&mut self, row: &Row<'_>) {
+        self.last_location = Some(row.location(None));
+        let before = self.budget.clone();
+        self.read_row_fields(row);
+        if self.budget != before {
+            self.budget_location = self.last_location.clone();
+        }
+    }
+
+    fn read_row_fields(&mut self, row: &Row<'_>) {
         let cells: Vec<&Cell> = row.filled().collect();
         // Values promised by the previous row (labels whose value sits below them).
         if !self.pending_plan.is_empty() {
             let plan = std::mem::take(&mut self.pending_plan);
-            for (col, label) in plan {
-                let raw = text::clean(row.at(col).origin_text());
-                self.spending_plan.push(SpendingItem { label, raw });
+            // An empty values row is no row of the grid: when this row carries a label, the
+            // plan was left blank and this row is read for its own fields.
+            if !cells.iter().any(|cell| is_any_label(&cell.text)) {
+                self.read_plan_values(row, &plan);
+                return;
             }
-            return;
         }
         if !self.pending_sources.is_empty() {
             let sources = std::mem::take(&mut self.pending_sources);
@@ -235,7 +293,10 @@ impl Fields {
         if self.tasks_mode.is_some() {
             let ends_tasks = cells.first().is_some_and(|cell| {
                 label(&cell.text).is_some_and(|field| {
-                    !matches!(field, Field::Total | Field::Fiscal | Field::Other)
+                    !matches!(
+                        field,
+                        Field::Total | Field::Fiscal | Field::Other | Field::Carryover
+                    )
                 })
             });
             if ends_tasks {
@@ -269,7 +330,7 @@ impl Fields {
             let cell = cells[index];
             index += 1;
             let cell_text = text::clean(&cell.text);
-            let whole = label(&cell_text);
+            let whole = label(&cell_text).or_else(|| label_in_table(&cell_text));
             if whole.is_none()
                 && let Some((field, label_text, rest)) = inline_label(&cell_text)
             {
@@ -289,6 +350,21 @@ impl Fields {
             else {
                 if self.read_unlabelled(&cell_text) {
                     stated_unit = true;
+                } else if cell_text.len() > MAX_LABEL_BYTES {
+                    // A long text with no label beside or above it: a goal or a description
+                    // whose label the normaliser does not know. It is not placed, and says so.
+                    let shown: String = cell_text.chars().take(30).collect();
+                    self.warnings.push(
+                        Diagnostic::new(
+                            "field_doubtful",
+                            format!(
+                                "{}: the text {shown:?}… has no label the normaliser knows; it \
+                                 was not placed in any field",
+                                row.describe()
+                            ),
+                        )
+                        .at(row.location(Some(cell.col))),
+                    );
                 } else if unlabelled.is_none() {
                     unlabelled = Some(cell_text);
                 }
@@ -307,7 +383,19 @@ impl Fields {
                         .map(|sub| (sub.col, text::clean(&sub.text)))
                         .collect();
                     if field == Field::SpendingPlan {
-                        self.pending_plan = labels;
+                        // The items exist from their labels on: a values row left blank has
+                        // no cell in the grid, and the plan must not wait for it.
+                        self.plan_unit = bracket_unit(&cell_text).or(self.plan_unit.take());
+                        self.pending_plan = labels
+                            .into_iter()
+                            .map(|(col, label)| {
+                                self.spending_plan.push(SpendingItem {
+                                    label,
+                                    ..SpendingItem::default()
+                                });
+                                (col, self.spending_plan.len() - 1)
+                            })
+                            .collect();
                     } else {
                         self.pending_sources = labels;
                     }
@@ -319,7 +407,11 @@ impl Fields {
                 }
                 // An amount may sit after sub-labels (`财政拨款 | 小计 | 3.5`): take the first
                 // figure before the next label.
-                Field::Total | Field::Fiscal | Field::Other | Field::LongTermTotal => {
+                Field::Total
+                | Field::Fiscal
+                | Field::Other
+                | Field::Carryover
+                | Field::LongTermTotal => {
                     let mut scan = index;
                     while let Some(next) = cells.get(scan) {
                         if label(&next.text).is_some() || inline_label(&next.text).is_some() {
@@ -368,6 +460,34 @@ impl Fields {
             && let Some(name) = unlabelled.filter(|name| text::parse_amount(name).is_none())
         {
             self.project.unit = Some(name);
+        }
+    }
+
+    /// Fills the 资金支出计划 items from their values row, each value under its label.
+    fn read_plan_values(&mut self, row: &Row<'_>, plan: &[(usize, usize)]) {
+        for &(col, index) in plan {
+            let raw = text::clean(row.at(col).origin_text());
+            let parsed = plan_value(&raw, self.plan_unit.as_deref());
+            let Some(item) = self.spending_plan.get_mut(index) else {
+                continue;
+            };
+            if parsed.is_none() && !raw.is_empty() {
+                self.warnings.push(
+                    Diagnostic::new(
+                        "field_doubtful",
+                        format!(
+                            "{}: the 资金支出计划 value {raw:?} under {} is no figure; it is kept as \
+                             written, with no value",
+                            row.describe(),
+                            item.label
+                        ),
+                    )
+                    .at(row.location(Some(col))),
+                );
+            }
+            item.value = parsed.as_ref().map(|(value, _)| *value);
+            item.unit = parsed.and_then(|(_, unit)| unit);
+            item.raw = raw;
         }
     }
 
@@ -444,7 +564,7 @@ impl Fields {
                     self.budget.total = Some(amount);
                 }
             }
-            self.budget.sources.push(SpendingItem { label, raw });
+            self.budget.sources.push(amount_item(label, raw));
             self.has_budget = true;
         }
         // Amounts that slid out of their labelled columns are kept, not lost.
@@ -457,10 +577,7 @@ impl Fields {
             {
                 let raw = text::clean(&cell.text);
                 if text::key(&raw) != "来源" {
-                    self.budget.sources.push(SpendingItem {
-                        label: String::new(),
-                        raw,
-                    });
+                    self.budget.sources.push(amount_item(String::new(), raw));
                 }
             }
         }
@@ -557,7 +674,7 @@ impl Fields {
     /// Stores a labelled value found at column `col`: a 财政拨款 / 其他资金 written under the
     /// 中长期 total is the long-term split, not the year's.
     fn set_at(&mut self, field: Field, label: &str, value: &str, col: usize) {
-        if matches!(field, Field::Fiscal | Field::Other)
+        if matches!(field, Field::Fiscal | Field::Other | Field::Carryover)
             && let (Some(long_term), Some(annual)) = (self.long_term_col, self.annual_col)
             && col.abs_diff(long_term) < col.abs_diff(annual)
         {
@@ -597,7 +714,8 @@ impl Fields {
 
     /// Stores one labelled value.
     pub fn set(&mut self, field: Field, label: &str, value: &str) {
-        let value = value.trim();
+        let value = strip_markup(value.trim());
+        let value = value.as_str();
         let project = &mut self.project;
         let set_text = |slot: &mut Option<String>| {
             if slot.is_none() && !value.is_empty() {
@@ -626,14 +744,22 @@ impl Fields {
                     set_text(&mut project.category);
                 }
             }
+            Field::Period => self.set_period(value),
             Field::Checkboxes => {
                 if has_boxes(value) {
                     self.project.checkboxes.push(checkboxes(label, value));
+                } else if key(label) == "项目期限" && split_period(value).is_some() {
+                    // `项目期限 2024-2026`: a period, not a checkbox field.
+                    self.set_period(value);
                 } else if !value.is_empty() {
                     self.project.fields.push((key(label), value.to_string()));
                 }
             }
-            Field::Total | Field::Fiscal | Field::Other | Field::LongTermTotal => {
+            Field::Total
+            | Field::Fiscal
+            | Field::Other
+            | Field::Carryover
+            | Field::LongTermTotal => {
                 let Some((amount, unit)) = text::parse_amount(value) else {
                     return;
                 };
@@ -645,6 +771,7 @@ impl Fields {
                     Field::Total => &mut budget.total,
                     Field::Fiscal => &mut budget.fiscal,
                     Field::Other => &mut budget.other,
+                    Field::Carryover => &mut budget.carryover,
                     _ => &mut budget.long_term_total,
                 };
                 if slot.is_none() {
@@ -681,6 +808,95 @@ impl Fields {
         }
     }
 
+    /// Stores `2024.01-2024.12` / `2024年1月至2024年12月` as start and end; text that is no
+    /// period (`1-12月`, `长期`) is kept whole as the start, with a warning.
+    fn set_period(&mut self, value: &str) {
+        if value.is_empty() {
+            return;
+        }
+        match split_period(value) {
+            Some((start, end)) => {
+                if self.project.start.is_none() {
+                    self.project.start = Some(start);
+                }
+                if self.project.end.is_none() {
+                    self.project.end = Some(end);
+                }
+            }
+            None => {
+                self.project
+                    .fields
+                    .push(("项目起止时间".to_string(), value.to_string()));
+                self.doubt(format!(
+                    "the project period {value:?} is not a start and an end; it is kept under \
+                     fields, and start and end are left empty"
+                ));
+            }
+        }
+    }
+
+    /// A `field_doubtful` warning at the last row read.
+    fn doubt(&mut self, message: String) {
+        let mut diagnostic = Diagnostic::new("field_doubtful", message);
+        if let Some(location) = self.last_location.clone() {
+            diagnostic = diagnostic.at(location);
+        }
+        self.warnings.push(diagnostic);
+    }
+
+    /// The warnings about the fields, once every row above the indicators was read: the
+    /// budget is checked here, when all its figures are known. A total that is not written is
+    /// the sum of its parts (with a warning); parts that do not add up to the total written are
+    /// kept as written (with a warning).
+    pub fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        if self.has_budget {
+            let budget = self.budget.clone();
+            let parts: Vec<(&str, f64)> = [
+                ("财政拨款", budget.fiscal),
+                ("上年结转资金", budget.carryover),
+                ("其他资金", budget.other),
+            ]
+            .into_iter()
+            .filter_map(|(name, amount)| amount.map(|amount| (name, amount)))
+            .collect();
+            let sum: f64 = parts.iter().map(|(_, amount)| amount).sum();
+            let names = parts
+                .iter()
+                .map(|(name, amount)| format!("{name} {amount}"))
+                .collect::<Vec<_>>()
+                .join(" + ");
+            let location = self.budget_location.clone();
+            let mut doubt = |message: String| {
+                let mut diagnostic = Diagnostic::new("field_doubtful", message);
+                if let Some(location) = location.clone() {
+                    diagnostic = diagnostic.at(location);
+                }
+                self.warnings.push(diagnostic);
+            };
+            match budget.total {
+                None if budget.fiscal.is_some() => doubt(format!(
+                    "the table writes no total; the budget total {sum} is the sum of its parts \
+                     ({names})"
+                )),
+                // Parts may be missing (a source the table names but the model has no slot
+                // for), so only a sum above the total, or a full set of parts that differs,
+                // is a contradiction.
+                Some(total)
+                    if budget.fiscal.is_some()
+                        && (sum > total + 0.005
+                            || (budget.other.is_some() && (sum - total).abs() > 0.005)) =>
+                {
+                    doubt(format!(
+                        "the budget parts do not add up: {names} = {sum}, but the total written \
+                         is {total}; the figures are kept as written"
+                    ))
+                }
+                _ => {}
+            }
+        }
+        std::mem::take(&mut self.warnings)
+    }
+
     /// The budget, when any figure was found; a missing total is the sum of its parts.
     pub fn budget(&self) -> Option<Budget> {
         if !self.has_budget {
@@ -693,10 +909,90 @@ impl Fields {
         if budget.total.is_none()
             && let Some(fiscal) = budget.fiscal
         {
-            budget.total = Some(fiscal + budget.other.unwrap_or(0.0));
+            budget.total =
+                Some(fiscal + budget.carryover.unwrap_or(0.0) + budget.other.unwrap_or(0.0));
         }
         Some(budget)
     }
+}
+
+/// Splits a project period into start and end: `2024.01-2024.12`, `2024年1月至2024年12月`,
+/// `2024-2026`, `2024.1.1—2024.12.31`. Both ends must name a year.
+fn split_period(value: &str) -> Option<(String, String)> {
+    let value = key(value);
+    for separator in ["至", "—", "－", "~", "～", "-", "–"] {
+        if let Some((start, end)) = value.split_once(separator) {
+            let is_date = |text: &str| {
+                text.len() >= 4
+                    && text.chars().take(4).all(|c| c.is_ascii_digit())
+                    && text.chars().all(|c| {
+                        c.is_ascii_digit() || matches!(c, '.' | '/' | '-' | '年' | '月' | '日')
+                    })
+            };
+            if is_date(start) && is_date(end) {
+                return Some((start.to_string(), end.to_string()));
+            }
+        }
+    }
+    None
+}
+
+/// A labelled amount as written, with its figure when it has one (`30万元` → 30 `万元`).
+fn amount_item(label: String, raw: String) -> SpendingItem {
+    let parsed = plan_value(&raw, None);
+    SpendingItem {
+        label,
+        value: parsed.as_ref().map(|(value, _)| *value),
+        unit: parsed.and_then(|(_, unit)| unit),
+        raw,
+    }
+}
+
+/// True when a cell's text is a field label, alone or with its value.
+fn is_any_label(text: &str) -> bool {
+    label(text).is_some() || inline_label(text).is_some()
+}
+
+/// Reads one 资金支出计划 value: `25.00%` → 25 `%`, `0.5` under a `(%)` label → 0.5 `%`,
+/// `3 万元` → 3 `万元`. `None` when the cell is empty or holds no figure (`7%5`).
+pub fn plan_value(raw: &str, label_unit: Option<&str>) -> Option<(f64, Option<String>)> {
+    let key = key(raw);
+    if let Some(number) = key.strip_suffix('%') {
+        let (value, unit) = text::parse_amount(number)?;
+        return unit.is_none().then(|| (value, Some("%".to_string())));
+    }
+    let (value, unit) = text::parse_amount(&key)?;
+    Some((value, unit.or_else(|| label_unit.map(str::to_string))))
+}
+
+/// Removes the paragraph tags that some finance systems leave in the text of a cell
+/// (`<p>一、…</p> <p>二、…</p>`): each paragraph becomes a line.
+pub fn strip_markup(text: &str) -> String {
+    if !text.contains("<p>") && !text.contains("</p>") && !text.contains("<br") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let tag_end = rest[open..].find('>').map(|end| open + end + 1);
+        let tag = tag_end.map(|end| rest[open..end].to_ascii_lowercase());
+        match (tag_end, tag.as_deref()) {
+            (Some(end), Some("<p>" | "<br>" | "<br/>" | "<br />")) => {
+                if !out.trim().is_empty() && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+                rest = &rest[end..];
+            }
+            (Some(end), Some("</p>")) => rest = &rest[end..],
+            _ => {
+                out.push('<');
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    text::clean(&out)
 }
 
 /// Appends to a checkbox value the cells right of it that carry more boxes (a row such as
@@ -763,56 +1059,4 @@ pub fn checkboxes(label: &str, value: &str) -> CheckboxField {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn labels_are_found_by_content() {
-        assert_eq!(label("项目名称"), Some(Field::Name));
-        assert_eq!(label("其中：财政资金"), Some(Field::Fiscal));
-        assert_eq!(label("项目资金 (万元)"), None);
-        assert_eq!(label("资金支出计划（%）"), Some(Field::SpendingPlan));
-        assert_eq!(label("项目负责人/ 联系电话"), Some(Field::Manager));
-        assert_eq!(label("部门（单位）名称"), Some(Field::Name));
-        assert_eq!(label("办公设备购置"), None);
-    }
-
-    #[test]
-    fn inline_labels_split_at_the_colon() {
-        assert_eq!(
-            inline_label("年度资金总额： 8 万元"),
-            Some((Field::Total, "年度资金总额".into(), "8 万元".into()))
-        );
-        assert_eq!(inline_label("说明：无"), None);
-        assert_eq!(
-            inline_label("其中：财政拨款46万元"),
-            Some((Field::Fiscal, "财政拨款".into(), "46万元".into()))
-        );
-        assert_eq!(
-            inline_label("实施单位及责任人 市管局 戚思国"),
-            Some((
-                Field::Implementer,
-                "实施单位及责任人".into(),
-                "市管局 戚思国".into()
-            ))
-        );
-    }
-
-    #[test]
-    fn checkbox_text_gives_checked_labels() {
-        let field = checkboxes("项目属性", "☐ 新增项目 ☑ 延续项目");
-        assert_eq!(field.label, "项目属性");
-        assert_eq!(field.checked, ["延续项目"]);
-        assert_eq!(field.unchecked, ["新增项目"]);
-    }
-
-    #[test]
-    fn missing_total_is_the_sum_of_its_parts() {
-        let mut fields = Fields::default();
-        fields.set(Field::Fiscal, "财政拨款", "3.5");
-        fields.set(Field::Other, "其他资金", "0");
-        let budget = fields.budget().expect("budget");
-        assert_eq!(budget.total, Some(3.5));
-        assert_eq!(budget.unit, "万元");
-    }
-}
+mod tests;

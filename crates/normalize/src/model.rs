@@ -90,17 +90,25 @@ pub struct Budget {
     pub fiscal: Option<f64>,
     /// 其他资金.
     pub other: Option<f64>,
-    /// 中长期资金总额, when the table gives it.
+    /// 上年结转资金: last year's money carried into this year's total.
+    pub carryover: Option<f64>,
+    /// 中长期资金总额 / 项目资金总额 / 实施期资金总额, when the table gives it.
     pub long_term_total: Option<f64>,
     /// 项目资金来源: each labelled source with its amount as written.
     pub sources: Vec<SpendingItem>,
 }
 
 /// One labelled amount as written, e.g. a 资金支出计划 column: `3月底` → `25%`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SpendingItem {
     pub label: String,
+    /// The cell as written.
     pub raw: String,
+    /// The figure of `raw` (`25.00%` → 25), `None` when the cell is empty or holds no figure.
+    pub value: Option<f64>,
+    /// The figure's unit: written in the cell (`%`, `万元`) or stated by the label
+    /// (`资金支出计划（%）`).
+    pub unit: Option<String>,
 }
 
 /// 绩效目标 / 年度目标 / 中长期目标.

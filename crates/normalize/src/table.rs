@@ -784,6 +784,10 @@ impl Builder {
             project.name = Some(name);
         }
         let location = span_location(self.first.clone(), self.last.clone());
+        // The fields' own warnings come first: the fields sit above the indicators.
+        let mut warnings = self.fields.take_warnings();
+        warnings.append(&mut self.warnings);
+        self.warnings = warnings;
         let table = Table {
             kind,
             title: self.title.clone(),

@@ -5,7 +5,7 @@ use jixiao_grid::{Block, Cell, Document, GridBuilder, Location, Paragraph, Sourc
 
 use crate::{Period, TableKind, normalize, value::ValueKind};
 
-fn grid(rows: &[&str]) -> Block {
+pub(crate) fn grid(rows: &[&str]) -> Block {
     let mut builder = GridBuilder::new();
     for (row, line) in rows.iter().enumerate() {
         for (col, cell) in line.split('|').enumerate() {
@@ -36,7 +36,7 @@ fn paragraph(text: &str) -> Block {
     })
 }
 
-fn document(blocks: Vec<Block>) -> Document {
+pub(crate) fn document(blocks: Vec<Block>) -> Document {
     Document {
         blocks,
         ..Document::default()

@@ -177,6 +177,8 @@ impl From<model::SpendingItem> for LabelledText {
         LabelledText {
             label: item.label,
             raw: item.raw,
+            value: number(item.value),
+            unit: item.unit,
         }
     }
 }
@@ -188,6 +190,7 @@ impl From<model::Budget> for Budget {
             total: number(budget.total),
             fiscal: number(budget.fiscal),
             other: number(budget.other),
+            carryover: number(budget.carryover),
             long_term_total: number(budget.long_term_total),
             sources: budget.sources.into_iter().map(LabelledText::from).collect(),
         }

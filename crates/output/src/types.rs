@@ -302,17 +302,25 @@ pub struct Budget {
     pub fiscal: Option<Number>,
     /// 其他资金.
     pub other: Option<Number>,
-    /// 中长期资金总额.
+    /// 上年结转资金, when the table gives it.
+    pub carryover: Option<Number>,
+    /// 中长期资金总额 / 项目资金总额 / 实施期资金总额.
     pub long_term_total: Option<Number>,
     /// 项目资金来源: each labelled source with its amount as written.
     pub sources: Vec<LabelledText>,
 }
 
-/// A label and the text under it, as written.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// A label and the amount under it: the text as written, and its figure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LabelledText {
     pub label: String,
+    /// The cell as written.
     pub raw: String,
+    /// The figure of `raw` (`25.00%` → 25); `null` when the cell is empty or holds no figure.
+    pub value: Option<Number>,
+    /// The figure's unit, written in the cell (`%`, `万元`) or stated by the label
+    /// (`资金支出计划（%）`); `null` when neither says.
+    pub unit: Option<String>,
 }
 
 /// 绩效目标 / 年度目标 / 中长期目标.
