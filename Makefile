@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 JOBS ?=
 
-.PHONY: demo test lint unit build schema bench fuzz doc-converter clean real
+.PHONY: demo test lint unit build schema bench fuzz doc-converter test-tools clean real
 
 ## demo: extracts every bundled example file into out/: out/<format>/<name>.json, out/all.jsonl, out/all.csv
 FORMATS := text docx doc xlsx xls html pdf
@@ -20,7 +20,7 @@ build:
 	$(CARGO) build --release --locked
 
 ## test: formatting, lints and every test (installs LibreOffice for the .doc tests when it can)
-test: doc-converter lint unit
+test: doc-converter test-tools lint unit
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -32,6 +32,12 @@ unit:
 ## doc-converter: installs LibreOffice (Debian package libreoffice-writer-nogui) when missing
 doc-converter:
 	@scripts/install-libreoffice.sh || true
+
+## test-tools: GNU time, which the hostile-input tests use to measure peak memory exactly
+## (without it they sample /proc instead)
+test-tools:
+	@test -x /usr/bin/time || (apt-get install -y time >/dev/null 2>&1 || \
+	    (apt-get update >/dev/null 2>&1 && apt-get install -y time >/dev/null 2>&1)) || true
 
 ## schema: rewrites schemas/document.schema.json from the output types
 schema:

@@ -22,13 +22,13 @@ use serde_json::Value;
 use crate::util::repo_root;
 
 /// The seed whose every rendering is in `fixtures/` and whose gold lists every table.
-const SEED: &str = "003_f17e630e396b42a6";
+pub(crate) const SEED: &str = "003_f17e630e396b42a6";
 
 /// What the batch may use at most.
 const MAX_PEAK_RSS: u64 = 512 * 1024 * 1024;
 const MAX_WALL: Duration = Duration::from_secs(60);
 
-fn fixture(directory: &str, extension: &str) -> Vec<u8> {
+pub(crate) fn fixture(directory: &str, extension: &str) -> Vec<u8> {
     let path = repo_root()
         .join("fixtures")
         .join(directory)
@@ -41,7 +41,7 @@ fn fixture(directory: &str, extension: &str) -> Vec<u8> {
 // ---------------------------------------------------------------------------------------------
 
 /// Deterministic bytes that look like nothing (xorshift64*), so that a failure reproduces.
-fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
+pub(crate) fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
     let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     (0..len)
         .map(|_| {
@@ -54,7 +54,7 @@ fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
 }
 
 /// A zip package of `entries`, deflated.
-fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
+pub(crate) fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut out = Cursor::new(Vec::new());
     let mut writer = zip::ZipWriter::new(&mut out);
     let options = zip::write::SimpleFileOptions::default()
@@ -68,7 +68,7 @@ fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
 }
 
 /// The entries of a zip package, inflated.
-fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip package");
     (0..archive.len())
         .map(|index| {
@@ -211,7 +211,7 @@ fn scanned_pdf() -> Vec<u8> {
 
 /// Adds the one A4 page (`resources`, `content`) under the page tree `pages_id` that the
 /// caller reserved, and the catalog, and saves the document.
-fn save_one_page(
+pub(crate) fn save_one_page(
     mut document: lopdf::Document,
     pages_id: lopdf::ObjectId,
     resources: impl Into<lopdf::Object>,
@@ -252,7 +252,7 @@ fn deep_html(depth: usize) -> Vec<u8> {
 }
 
 /// The seed's text in another encoding, with a byte order mark when `bom` is set.
-fn reencoded_seed(encoding: &'static encoding_rs::Encoding, bom: &[u8]) -> Vec<u8> {
+pub(crate) fn reencoded_seed(encoding: &'static encoding_rs::Encoding, bom: &[u8]) -> Vec<u8> {
     let text = String::from_utf8(fixture("text", "txt")).expect("a UTF-8 seed");
     let mut bytes = bom.to_vec();
     if encoding == encoding_rs::UTF_16LE {
@@ -351,12 +351,12 @@ fn vm_hwm_kib(status: &str) -> Option<u64> {
 // Reading the documents.
 // ---------------------------------------------------------------------------------------------
 
-fn text(value: &Value) -> &str {
+pub(crate) fn text(value: &Value) -> &str {
     value.as_str().unwrap_or("")
 }
 
 /// Each indicator as `一级 / 二级 / 三级 = [raw values]`, table by table.
-fn indicator_lines(document: &Value) -> Vec<String> {
+pub(crate) fn indicator_lines(document: &Value) -> Vec<String> {
     let empty = Vec::new();
     document["tables"]
         .as_array()
@@ -381,7 +381,7 @@ fn indicator_lines(document: &Value) -> Vec<String> {
 }
 
 /// The gold indicators of the seed, in the same form.
-fn gold_lines() -> Vec<String> {
+pub(crate) fn gold_lines() -> Vec<String> {
     let path = repo_root()
         .join("fixtures/gold")
         .join(format!("{SEED}.gold.json"));
@@ -411,7 +411,7 @@ fn gold_lines() -> Vec<String> {
 }
 
 /// What one input must give.
-enum Expect {
+pub(crate) enum Expect {
     /// Failed with this code, and a message holding each of these words.
     Fails(&'static str, &'static [&'static str]),
     /// Read as this format, with the gold indicators of the seed.
@@ -421,7 +421,12 @@ enum Expect {
 }
 
 /// Checks one document against what it must give; returns the problems found.
-fn check(document: &Value, expect: &Expect, seed: &Value, gold: &[String]) -> Vec<String> {
+pub(crate) fn check(
+    document: &Value,
+    expect: &Expect,
+    seed: &Value,
+    gold: &[String],
+) -> Vec<String> {
     let path = text(&document["source"]["path"]).to_string();
     let mut problems = Vec::new();
     match expect {

@@ -114,10 +114,34 @@ pub fn extract_path_with<E: Extractor + ?Sized>(
     options: &Options,
 ) -> Document {
     let label = path.to_string_lossy();
-    match read_file(path, &options.limits) {
+    let mut document = match read_file(path, &options.limits) {
         Ok(bytes) => extract_bytes_with(extractor, &bytes, &label, options),
         Err(failure) => failure.into_document(Source::new(label)),
+    };
+    document.source.path_bytes = path_bytes(path);
+    document
+}
+
+/// The raw bytes of a path that is not valid UTF-8, as lower-case hex (`source.path_bytes`);
+/// `None` for a UTF-8 path, whose `source.path` is already exact.
+pub fn path_bytes(path: &Path) -> Option<String> {
+    if path.to_str().is_some() {
+        return None;
     }
+    #[cfg(unix)]
+    let bytes: Vec<u8> = {
+        use std::os::unix::ffi::OsStrExt;
+        path.as_os_str().as_bytes().to_vec()
+    };
+    #[cfg(not(unix))]
+    let bytes: Vec<u8> = path.as_os_str().as_encoded_bytes().to_vec();
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        use std::fmt::Write;
+        // Writing into a String cannot fail.
+        let _ = write!(hex, "{byte:02x}");
+    }
+    Some(hex)
 }
 
 /// Reads standard input with the same size limit as a file; the document's path is `-`.
@@ -255,6 +279,16 @@ impl FileFailure {
 /// metadata) and while reading it (a file that grows, or a pipe whose size metadata cannot
 /// tell), so that allocation stays bounded by the limit.
 pub(crate) fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, FileFailure> {
+    // Opening a named pipe blocks until something writes to it, and a device such as
+    // /dev/zero never ends, so what the path is gets decided before it is opened.
+    let kind = std::fs::metadata(path).map_err(|error| describe_io(path, &error))?;
+    if let Some(what) = special_file(&kind.file_type()) {
+        return Err(FileFailure::Unreadable(format!(
+            "{} is {what}, not a regular file; jixiao reads only files (copy the data into a \
+             file, or pipe it to `jixiao extract -`)",
+            path.display()
+        )));
+    }
     let file = File::open(path).map_err(|error| describe_io(path, &error))?;
     let metadata = file.metadata().map_err(|error| describe_io(path, &error))?;
     if metadata.is_dir() {
@@ -282,6 +316,30 @@ pub(crate) fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, FileFai
         });
     }
     Ok(bytes)
+}
+
+/// What a path that is neither a regular file nor a folder is, in words; `None` for those two.
+pub fn special_file(kind: &std::fs::FileType) -> Option<&'static str> {
+    if kind.is_file() || kind.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if kind.is_char_device() {
+            return Some("a character device");
+        }
+        if kind.is_block_device() {
+            return Some("a block device");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("a special file")
 }
 
 fn describe_io(path: &Path, error: &io::Error) -> FileFailure {

@@ -46,6 +46,7 @@ impl Source {
     pub fn new(path: impl Into<String>) -> Self {
         Source {
             path: path.into(),
+            path_bytes: None,
             format: None,
             bytes: None,
             sha256: None,

@@ -50,7 +50,15 @@ pub struct Document {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Source {
     /// The path as given on the command line (or found in a folder); `-` for standard input.
+    /// A name that is not valid UTF-8 is written with U+FFFD for its bad bytes; its exact
+    /// bytes are then in `path_bytes`.
     pub path: String,
+    /// The path's raw bytes as lower-case hex, only when the path is not valid UTF-8 (file
+    /// names from old archives in GBK, for instance), so that the file can still be found:
+    /// `bytes.fromhex(path_bytes)` in Python, `xxd -r -p` in a shell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("pattern" = "^([0-9a-f]{2})+$"))]
+    pub path_bytes: Option<String>,
     /// The format detected from the file's content, or `null` when the file could not be read.
     pub format: Option<Format>,
     /// The file's size in bytes, or `null` when it could not be read.

@@ -99,6 +99,36 @@ impl<'a> Archive<'a> {
         Ok(Some(buffer))
     }
 
+    /// Streams an entry through `visit` without holding it whole: the reader it gets inflates
+    /// as it is read and ends at the per-entry limit. `Ok(None)` when there is no such entry.
+    /// The bytes are not counted against the package's total (call [`Archive::check_inflation`]
+    /// first where that matters): a pass that keeps nothing costs no memory.
+    pub fn stream<T>(
+        &mut self,
+        name: &str,
+        limits: &Limits,
+        visit: impl FnOnce(&mut dyn Read) -> T,
+    ) -> Result<Option<T>, ReadError> {
+        let kind = self.kind;
+        let Some(index) = self.zip.index_for_name(name) else {
+            return Ok(None);
+        };
+        let entry = self
+            .zip
+            .by_index(index)
+            .map_err(|error| entry_error(kind, name, error))?;
+        // As in `read`: the zip reader fails an entry that inflates past its declared size.
+        refuse_declared(kind, name, entry.size(), limits, u64::MAX)?;
+        let mut limited = entry.take(limits.max_inflate_entry);
+        Ok(Some(visit(&mut limited)))
+    }
+
+    /// The inflated size an entry declares, without inflating it.
+    pub fn declared_size(&mut self, name: &str) -> Option<u64> {
+        let index = self.zip.index_for_name(name)?;
+        self.zip.by_index_raw(index).ok().map(|entry| entry.size())
+    }
+
     /// Inflates every entry once, counting bytes without keeping them, so that a zip bomb is
     /// refused before a third-party reader inflates it into memory.
     pub fn check_inflation(&mut self, limits: &Limits) -> Result<(), ReadError> {
@@ -143,6 +173,60 @@ impl<'a> Archive<'a> {
         // The real readers inflate again; the budget above was a dry run.
         self.inflated_total = 0;
         Ok(())
+    }
+}
+
+/// Longest stretch of XML between two tag boundaries (`<` … `>` or `>` … `<`) that a streamed
+/// part may hold: an XML parser buffers a whole text node or tag, so a part made of one
+/// endless stretch would be held whole however it is streamed. No office file writes one this
+/// long (Excel caps a cell at 32,767 characters).
+pub const MAX_XML_RUN: u64 = 16 << 20;
+
+/// A reader of XML that fails with [`RunTooLong`] once a stretch between two tag boundaries
+/// passes [`MAX_XML_RUN`], so that the parser reading through it never buffers more.
+#[derive(Debug)]
+pub struct RunLimited<R> {
+    inner: R,
+    run: u64,
+}
+
+/// The error a [`RunLimited`] reader fails with; its message is for users.
+#[derive(Debug)]
+pub struct RunTooLong;
+
+impl std::fmt::Display for RunTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "a single stretch of text or white space runs past {} without a tag, which no \
+             office program writes",
+            human_bytes(MAX_XML_RUN)
+        )
+    }
+}
+
+impl std::error::Error for RunTooLong {}
+
+impl<R: Read> RunLimited<R> {
+    pub fn new(inner: R) -> Self {
+        RunLimited { inner, run: 0 }
+    }
+}
+
+impl<R: Read> Read for RunLimited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        for &byte in &buf[..read] {
+            if byte == b'<' || byte == b'>' {
+                self.run = 0;
+            } else {
+                self.run += 1;
+            }
+        }
+        if self.run > MAX_XML_RUN {
+            return Err(io::Error::other(RunTooLong));
+        }
+        Ok(read)
     }
 }
 

@@ -135,6 +135,11 @@ pub fn read(
     limits: &Limits,
 ) -> Result<Document, ReadError> {
     limits.check_input_size(bytes.len() as u64)?;
+    if bytes.is_empty() {
+        return Err(ReadError::Unreadable(
+            "the file is empty (0 bytes): there is nothing to read".to_string(),
+        ));
+    }
     match format {
         Format::Docx => docx::read(bytes, limits),
         Format::Doc => doc::read(bytes, limits),

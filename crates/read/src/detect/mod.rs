@@ -32,6 +32,10 @@ const OLE2_MAGIC: [u8; 8] = ole2::MAGIC;
 /// extension says, so that the reader can explain what is wrong with it.
 pub fn detect(bytes: &[u8], extension: Option<&str>) -> Format {
     let claimed = extension.and_then(Format::from_extension);
+    if bytes.is_empty() {
+        // Nothing to go by but the name: an empty `.xls` is an empty workbook file.
+        return claimed.unwrap_or(Format::Text);
+    }
     if is_zip(bytes) {
         return detect_zip(bytes).or(claimed).unwrap_or(Format::Docx);
     }
@@ -185,7 +189,10 @@ mod tests {
         assert_eq!(detect(b"  <!DOCTYPE html><p>x", Some("txt")), Format::Html);
         assert_eq!(detect(b"\xef\xbb\xbf<table><tr><td>1", None), Format::Html);
         assert_eq!(detect(b"<p>not a page</p>", None), Format::Text);
-        assert_eq!(detect(b"", Some("docx")), Format::Text);
+        // An empty file has only its name to go by; its reader then says it is empty.
+        assert_eq!(detect(b"", Some("docx")), Format::Docx);
+        assert_eq!(detect(b"", Some("xls")), Format::Xls);
+        assert_eq!(detect(b"", None), Format::Text);
     }
 
     #[test]

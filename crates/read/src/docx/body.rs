@@ -34,6 +34,83 @@ const MAX_FIELD_NESTING: usize = 64;
 /// How many events pass between two checks of the time budget.
 const TIME_CHECK_INTERVAL: u32 = 1 << 16;
 
+/// What one paragraph or cell costs against the text budget besides its text: the block or
+/// cell that holds it.
+const HELD_PER_BLOCK: usize = 64;
+
+/// Reads the main document part from a stream, holding one event at a time rather than the
+/// part: for parts too large to hold (hundreds of megabytes inflated). The same walk as
+/// [`read`], without its fast-forward over property elements (skipped event by event here).
+pub(super) fn read_stream(
+    source: impl std::io::BufRead,
+    limits: &Limits,
+) -> Result<(Vec<Block>, Vec<Diagnostic>), ReadError> {
+    let mut body = Body::new(limits);
+    let mut reader = Reader::from_reader(source);
+    let mut buffer = Vec::new();
+    let mut events_since_check = 0u32;
+    loop {
+        events_since_check += 1;
+        if events_since_check >= TIME_CHECK_INTERVAL {
+            events_since_check = 0;
+            limits.check_time()?;
+        }
+        buffer.clear();
+        let event = match reader.read_event_into(&mut buffer) {
+            Ok(event) => event,
+            Err(error) => {
+                let position = reader.error_position();
+                body.damaged(&error.to_string(), position)?;
+                break;
+            }
+        };
+        match event {
+            Event::Start(element) => {
+                body.depth += 1;
+                if body.depth > limits.max_xml_depth {
+                    return Err(too_deep("elements", limits.max_xml_depth));
+                }
+                if body.skip_until.is_none() && !body.open(&element)? {
+                    body.skip_until = Some(body.depth);
+                }
+            }
+            Event::Empty(element) => {
+                if body.skip_until.is_none() && body.open(&element)? {
+                    body.close(element.local_name().as_ref())?;
+                }
+            }
+            Event::End(element) => {
+                match body.skip_until {
+                    Some(depth) if depth == body.depth => body.skip_until = None,
+                    Some(_) => {}
+                    None => body.close(element.local_name().as_ref())?,
+                }
+                body.depth = body.depth.saturating_sub(1);
+            }
+            Event::Text(text) => {
+                if body.skip_until.is_none() {
+                    body.text(&text);
+                }
+            }
+            Event::CData(data) => {
+                if body.skip_until.is_none() {
+                    let data = data.into_inner();
+                    body.text(&data);
+                }
+            }
+            Event::GeneralRef(reference) => {
+                if body.skip_until.is_none() {
+                    body.reference(&reference);
+                }
+            }
+            Event::Eof => break,
+            Event::DocType(_) | Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
+        }
+        body.check_held()?;
+    }
+    body.finish()
+}
+
 /// Reads the main document part (already decoded to text) into blocks and diagnostics.
 pub(super) fn read(xml: &str, limits: &Limits) -> Result<(Vec<Block>, Vec<Diagnostic>), ReadError> {
     let mut body = Body::new(limits);
@@ -88,6 +165,7 @@ pub(super) fn read(xml: &str, limits: &Limits) -> Result<(Vec<Block>, Vec<Diagno
             // and the XML declaration carry no document text.
             Event::DocType(_) | Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
         }
+        body.check_held()?;
     }
     body.finish()
 }
@@ -216,6 +294,9 @@ struct Body<'l> {
     damaged: bool,
     /// Bytes passed over by [`fast_forward`], which the reader's own position does not count.
     skipped_bytes: u64,
+    /// Text kept so far plus [`HELD_PER_BLOCK`] per paragraph and cell: what the document
+    /// holds in memory, bounded by an eighth of `--max-inflate`.
+    held: usize,
 }
 
 impl<'l> Body<'l> {
@@ -245,7 +326,23 @@ impl<'l> Body<'l> {
             unknown_entities: 0,
             damaged: false,
             skipped_bytes: 0,
+            held: 0,
         }
+    }
+
+    /// Fails once the text and blocks kept pass the budget: a part that inflates to hundreds
+    /// of megabytes of text would otherwise be held whole, as text, whatever the XML reading
+    /// costs.
+    fn check_held(&self) -> Result<(), ReadError> {
+        let budget = usize::try_from(self.limits.max_inflate_entry / 8).unwrap_or(usize::MAX);
+        if self.held > budget {
+            return Err(ReadError::TooLarge(format!(
+                "the Word document holds more than {} of text (an eighth of the inflation \
+                 limit; raise with --max-inflate)",
+                crate::limits::human_bytes(budget as u64)
+            )));
+        }
+        Ok(())
     }
 
     /// Handles an element's start. Returns false when the element and everything in it are to
@@ -466,6 +563,7 @@ impl<'l> Body<'l> {
             && let Some(sink) = self.sink()
         {
             sink.push_str(text);
+            self.held += text.len();
         }
     }
 
@@ -479,6 +577,7 @@ impl<'l> Body<'l> {
         if !self.in_text || !self.displayed() {
             return;
         }
+        self.held += text.len();
         let Some(sink) = self.sink() else {
             return;
         };
@@ -546,6 +645,7 @@ impl<'l> Body<'l> {
     }
 
     fn flush_paragraph(&mut self) {
+        self.held += HELD_PER_BLOCK;
         let text = tidy(std::mem::take(&mut self.paragraph));
         if !text.is_empty() {
             self.blocks.push(Block::Paragraph(Paragraph {
@@ -573,6 +673,7 @@ impl<'l> Body<'l> {
     }
 
     fn end_cell(&mut self) -> Result<(), ReadError> {
+        self.held += HELD_PER_BLOCK;
         let Some(table) = self.tables.last_mut() else {
             return Ok(());
         };

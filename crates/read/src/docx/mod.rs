@@ -43,6 +43,10 @@ use crate::{Limits, ReadError};
 /// Where Word keeps the main part.
 const MAIN_PART: &str = "word/document.xml";
 
+/// Largest main part held in memory whole (the fast path); a larger one is read as it
+/// inflates. Real documents' main parts are kilobytes to a few megabytes.
+const HOLD_AT_MOST: u64 = 32 << 20;
+
 /// Reads a docx file.
 ///
 /// Fails with [`ReadError::Encrypted`] for a password-protected document (an OLE2
@@ -54,6 +58,32 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     }
     let mut archive = Archive::open(bytes, "Word document")?;
     let part = main_part_name(&mut archive, limits)?;
+    if archive
+        .declared_size(&part)
+        .is_some_and(|size| size > HOLD_AT_MOST)
+    {
+        // Too large to hold whole: read as it inflates (UTF-16 parts, which Word never writes
+        // this large, are still read whole).
+        let streamed = archive.stream(&part, limits, |entry| {
+            let limited = crate::archive::RunLimited::new(entry);
+            let mut reader = std::io::BufReader::with_capacity(1 << 16, limited);
+            let head = std::io::BufRead::fill_buf(&mut reader).unwrap_or_default();
+            if encoding_rs::Encoding::for_bom(head)
+                .is_some_and(|(encoding, _)| encoding != encoding_rs::UTF_8)
+            {
+                return None;
+            }
+            Some(body::read_stream(reader, limits))
+        })?;
+        if let Some(Some(result)) = streamed {
+            let (blocks, diagnostics) = result?;
+            return Ok(Document {
+                blocks,
+                diagnostics,
+                ..Document::default()
+            });
+        }
+    }
     let Some(xml) = archive.read(&part, limits)? else {
         return Err(ReadError::Unreadable(
             "the file is a zip package without the Word document's text (word/document.xml); \

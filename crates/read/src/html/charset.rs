@@ -28,6 +28,20 @@ pub(super) struct Decoded {
 /// Decodes the bytes of a page.
 pub(super) fn decode(bytes: &[u8]) -> Decoded {
     let mut diagnostics = Vec::new();
+    if Encoding::for_bom(bytes).is_none()
+        && std::str::from_utf8(bytes).is_err()
+        && declared_encoding(&bytes[..bytes.len().min(PRESCAN_BYTES)]).is_none()
+    {
+        // Nothing says what the bytes are: each line is read by what it looks like, so that
+        // one stray byte in a UTF-8 page does not turn it into GB18030 nonsense.
+        let (text, encoding, repairs) = crate::text::decode::decode_undeclared(bytes);
+        diagnostics.extend(crate::text::decode::repair_diagnostics(&repairs, &encoding));
+        return Decoded {
+            text,
+            encoding,
+            diagnostics,
+        };
+    }
     let (encoding, body) = if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         (encoding, &bytes[bom..])
     } else {
@@ -38,7 +52,7 @@ pub(super) fn decode(bytes: &[u8]) -> Decoded {
     let name = encoding.name().to_ascii_lowercase();
     if had_errors {
         diagnostics.push(Diagnostic::loss(
-            "encoding_errors",
+            "decode_repaired",
             format!("some bytes of the page are not valid {name}; they were replaced by �"),
         ));
     }
@@ -55,7 +69,8 @@ fn choose(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> &'static Encoding 
     let declared = declared_encoding(&bytes[..bytes.len().min(PRESCAN_BYTES)]);
     match declared {
         Some(declared) if declared == UTF_8 => {
-            if is_utf8 {
+            if is_utf8 || crate::text::decode::leans_utf8(bytes) {
+                // A few bad bytes in UTF-8 are replaced, not a reason to read the page as GBK.
                 return UTF_8;
             }
             let guess = guess(bytes);

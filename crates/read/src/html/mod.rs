@@ -99,10 +99,39 @@ fn name_of<'a>(node: NodeRef<'a, Node>) -> Option<&'a str> {
     node.value().as_element().map(|element| element.name())
 }
 
+/// How many `--max-cells` one element of the page tree counts for: html5ever's tree costs a
+/// few hundred bytes per element, a grid cell a fraction of that, so a page may have at most an
+/// eighth of `--max-cells` elements (500,000 at the default, some 250 MiB of tree).
+const CELLS_PER_ELEMENT: usize = 8;
+
+/// Refuses a page with more elements than its tree may cost, counted by their start tags
+/// before the tree is built (a page of a million `<td>` would otherwise cost half a gigabyte
+/// before a cell is read).
+fn check_elements(text: &str, limits: &Limits) -> Result<(), ReadError> {
+    let most = limits.max_cells / CELLS_PER_ELEMENT;
+    let bytes = text.as_bytes();
+    let mut elements = 0usize;
+    let mut at = 0;
+    while let Some(offset) = bytes[at..].iter().position(|&byte| byte == b'<') {
+        at += offset + 1;
+        if bytes.get(at).is_some_and(u8::is_ascii_alphabetic) {
+            elements += 1;
+            if elements > most {
+                return Err(ReadError::TooLarge(format!(
+                    "the page has more than {most} elements, more than its tables may hold \
+                     (an eighth of --max-cells; raise with --max-cells)"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Reads an HTML page.
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let decoded = charset::decode(bytes);
     depth::check(&decoded.text, limits.max_html_depth)?;
+    check_elements(&decoded.text, limits)?;
     limits.check_time()?;
     let html = Html::parse_document(&decoded.text);
     limits.check_time()?;

@@ -10,7 +10,7 @@
 //! and rectangle edges that run horizontally or vertically, and thin filled rectangles (the
 //! way many producers draw borders). Curves, clipping and white paint draw no rules.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use lopdf::{Dictionary, Object, ObjectId};
@@ -28,6 +28,15 @@ pub(crate) const MAX_SEGMENTS_PER_PAGE: usize = 100_000;
 /// Most operators run for one page, Form XObjects included, so that forms drawing forms
 /// cannot multiply the work without bound.
 const MAX_OPERATORS_PER_PAGE: usize = 20_000_000;
+/// Most Form XObject work for one page, in bytes of form content run (each run counting at
+/// least [`FORM_RUN_COST`]): forms that draw each other in a branching pattern multiply their
+/// work per level while staying under the depth limit, so the budget is on total work, not
+/// depth. Past it, further forms on the page are skipped (and reported) while the page's own
+/// content goes on, so that text drawn directly on the page is still read.
+pub(crate) const MAX_FORM_WORK_PER_PAGE: usize = 64 << 20;
+/// The least a form run costs against [`MAX_FORM_WORK_PER_PAGE`], however short its stream:
+/// the state it saves and restores.
+const FORM_RUN_COST: usize = 256;
 /// Deepest `q` nesting kept; deeper saves are ignored (and so are their restores).
 const MAX_SAVE_DEPTH: usize = 256;
 /// Thickest filled rectangle still read as a rule, in points.
@@ -176,6 +185,12 @@ pub(crate) struct PageContent {
     pub truncated: bool,
     /// True when Form XObjects nested deeper than the limit were skipped.
     pub too_deep: bool,
+    /// Form XObjects skipped because the page's form work budget was spent.
+    pub forms_over_budget: usize,
+    /// Content streams of the page that inflate past the limit (set by the page reader).
+    pub oversized_streams: usize,
+    /// Content streams the page names that the file lacks (set by the page reader).
+    pub missing_streams: usize,
     /// Streams that could not be decoded, for messages.
     pub broken_streams: usize,
 }
@@ -186,6 +201,11 @@ pub(crate) struct PageContent {
 pub(crate) struct Cache {
     fonts: HashMap<ObjectId, Rc<Font>>,
     forms: HashMap<ObjectId, Rc<Vec<u8>>>,
+    /// Forms that drew nothing when run (no glyph, rule or image), with the state that decides
+    /// whether paint shows (white fill, white stroke, a font set); drawing one again in the
+    /// same state draws nothing again, so it is skipped. This memo turns a branching tree of
+    /// forms that draw nothing into work linear in the number of forms.
+    blank_forms: HashSet<(ObjectId, bool, bool, bool)>,
 }
 
 #[derive(Debug, Clone)]
@@ -249,6 +269,8 @@ pub(crate) struct Interpreter<'o, 'a> {
     line_matrix: Matrix,
     path: Vec<SubPath>,
     operators: usize,
+    /// Form work spent on this page (see [`MAX_FORM_WORK_PER_PAGE`]).
+    form_work: usize,
 }
 
 impl std::fmt::Debug for Interpreter<'_, '_> {
@@ -279,6 +301,7 @@ impl<'o, 'a> Interpreter<'o, 'a> {
             line_matrix: Matrix::IDENTITY,
             path: Vec::new(),
             operators: 0,
+            form_work: 0,
         }
     }
 
@@ -417,6 +440,18 @@ impl<'o, 'a> Interpreter<'o, 'a> {
             self.out.too_deep = true;
             return Ok(());
         }
+        let memo_key = match object {
+            Object::Reference(id) => Some((
+                *id,
+                self.state.fill_white,
+                self.state.stroke_white,
+                self.state.font.is_some(),
+            )),
+            _ => None,
+        };
+        if memo_key.is_some_and(|key| self.cache.blank_forms.contains(&key)) {
+            return Ok(());
+        }
         let data = match object {
             Object::Reference(id) => match self.cache.forms.get(id) {
                 Some(data) => Rc::clone(data),
@@ -440,6 +475,12 @@ impl<'o, 'a> Interpreter<'o, 'a> {
                 }
             },
         };
+        let cost = data.len().max(FORM_RUN_COST);
+        if self.form_work.saturating_add(cost) > MAX_FORM_WORK_PER_PAGE {
+            self.out.forms_over_budget += 1;
+            return Ok(());
+        }
+        self.form_work += cost;
         let matrix = objects
             .get(dict, b"Matrix")
             .and_then(|m| objects.numbers(m))
@@ -447,6 +488,7 @@ impl<'o, 'a> Interpreter<'o, 'a> {
             .unwrap_or(Matrix::IDENTITY);
         let form_resources = objects.get_dict(dict, b"Resources").or(resources);
 
+        let drawn_before = self.drawn();
         let outer_state = self.state.clone();
         let outer_text = (self.text_matrix, self.line_matrix);
         let outer_path = std::mem::take(&mut self.path);
@@ -455,7 +497,30 @@ impl<'o, 'a> Interpreter<'o, 'a> {
         self.state = outer_state;
         (self.text_matrix, self.line_matrix) = outer_text;
         self.path = outer_path;
+        // A form that drew nothing, complete (no cap, budget or depth limit cut it short), is
+        // remembered as blank in this state.
+        if let Some(key) = memo_key
+            && result.is_ok()
+            && self.drawn() == drawn_before
+        {
+            self.cache.blank_forms.insert(key);
+        }
         result
+    }
+
+    /// Counts that change whenever the page draws something or a limit cuts it.
+    fn drawn(&self) -> [usize; 8] {
+        let out = &self.out;
+        [
+            out.glyphs.len(),
+            out.segments.len(),
+            out.unmapped,
+            out.images,
+            usize::from(out.truncated),
+            usize::from(out.too_deep),
+            out.forms_over_budget,
+            out.broken_streams,
+        ]
     }
 
     fn operator(&mut self, op: &[u8], operands: &[Operand<'_>], resources: Option<&'a Dictionary>) {

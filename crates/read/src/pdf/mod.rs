@@ -75,10 +75,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     }
     let objects = Objects::new(&doc, limits);
 
-    let page_ids: Vec<ObjectId> = doc
-        .page_iter()
-        .take(limits.max_pdf_pages.saturating_add(1))
-        .collect();
+    let page_ids = page_ids(&objects, limits.max_pdf_pages.saturating_add(1));
     if page_ids.len() > limits.max_pdf_pages {
         return Err(ReadError::TooLarge(format!(
             "the PDF has more than {} pages (raise with --max-pages)",
@@ -94,6 +91,9 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let mut cache = Cache::default();
     let mut pages = Vec::with_capacity(page_ids.len());
     let (mut mapped, mut unmapped, mut images) = (0usize, 0usize, 0usize);
+    // Pages whose content a cap or budget cut short: text may have been there.
+    let mut cut_short = 0usize;
+    let mut missing_content = 0usize;
     let mut unmapped_fonts: Vec<String> = Vec::new();
     for (index, &id) in page_ids.iter().enumerate() {
         limits.check_time()?;
@@ -104,6 +104,10 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         mapped += content.mapped;
         unmapped += content.unmapped;
         images += content.images;
+        missing_content += usize::from(content.missing_streams > 0);
+        if content.truncated || content.forms_over_budget > 0 || content.oversized_streams > 0 {
+            cut_short += 1;
+        }
         for font in &content.unmapped_fonts {
             if !unmapped_fonts.contains(font) && unmapped_fonts.len() < 8 {
                 unmapped_fonts.push(font.clone());
@@ -118,6 +122,21 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     }
 
     if mapped == 0 {
+        if cut_short > 0 {
+            // Not a scan: the pages were cut short before any text was reached.
+            return Err(ReadError::TooLarge(format!(
+                "no text was reached on the PDF's pages: {cut_short} page(s) draw more than \
+                 the work limits allow (drawings that repeat each other, or content streams \
+                 that inflate past --max-inflate)"
+            )));
+        }
+        if missing_content > 0 && images == 0 {
+            return Err(ReadError::Unreadable(format!(
+                "the PDF is damaged: the content of {missing_content} page(s) refers to objects \
+                 the file does not hold (a broken object stream or cross-reference table), so \
+                 nothing could be read; it is not a scan"
+            )));
+        }
         if unmapped > 0 {
             return Err(ReadError::NoTextLayer(format!(
                 "the PDF's text uses fonts that carry no character mapping ({}), so it cannot \
@@ -154,6 +173,61 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     })
 }
 
+/// The pages in reading order: the page tree walked depth first, each node once, so that a
+/// tree whose `/Kids` loop back to an ancestor still gives every page once (a node is a page
+/// when it says `/Type /Page`, or has no `/Kids` but has `/Contents`). When the tree gives no
+/// page at all (no `/Pages`, or a damaged one), every object that says `/Type /Page` is taken,
+/// in object order. At most `max` pages are returned.
+fn page_ids(objects: &Objects<'_>, max: usize) -> Vec<ObjectId> {
+    let doc = objects.doc;
+    let mut pages = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let root = doc
+        .trailer
+        .get(b"Root")
+        .ok()
+        .and_then(|root| objects.dict(root))
+        .and_then(|catalog| catalog.get(b"Pages").ok())
+        .and_then(|pages| pages.as_reference().ok());
+    let mut stack: Vec<ObjectId> = root.into_iter().collect();
+    while let Some(id) = stack.pop() {
+        if pages.len() >= max || seen.len() > doc.objects.len() {
+            break;
+        }
+        if !seen.insert(id) {
+            continue;
+        }
+        let Ok(node) = doc.get_dictionary(id) else {
+            continue;
+        };
+        let kind = objects.get_name(node, b"Type");
+        let kids = objects.get_array(node, b"Kids");
+        match (kind, kids) {
+            (Some(b"Page"), _) => pages.push(id),
+            (_, Some(kids)) => {
+                // Pushed in reverse, so that the first kid is walked first.
+                stack.extend(kids.iter().rev().filter_map(|kid| kid.as_reference().ok()));
+            }
+            (_, None) if node.has(b"Contents") => pages.push(id),
+            _ => {}
+        }
+    }
+    if pages.is_empty() {
+        pages = doc
+            .objects
+            .iter()
+            .filter(|(_, object)| {
+                objects
+                    .dict(object)
+                    .is_some_and(|dict| objects.get_name(dict, b"Type") == Some(b"Page"))
+            })
+            .map(|(&id, _)| id)
+            .take(max)
+            .collect();
+    }
+    pages
+}
+
 /// Loads the file's objects, decrypting it when the empty user password opens it.
 fn load(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document, ReadError> {
     if !bytes.windows(5).take(1024).any(|window| window == b"%PDF-") {
@@ -163,7 +237,8 @@ fn load(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document, ReadError> {
     }
     let options = LoadOptions {
         max_decompressed_size: Some(
-            usize::try_from(limits.max_inflate_entry).unwrap_or(usize::MAX),
+            usize::try_from(limits.max_inflate_entry.min(objects::MAX_STREAM_BYTES))
+                .unwrap_or(usize::MAX),
         ),
         ..LoadOptions::default()
     };
@@ -291,24 +366,35 @@ fn read_page(
     let resources = inherited(objects, page, b"Resources", depth).and_then(|r| objects.dict(r));
     let mut content = Vec::new();
     let mut broken = Vec::new();
+    let mut oversized = 0usize;
+    // Content the page names but the file lacks (an object stream that cannot be read, a
+    // reference to nothing): damage, not a scan.
+    let mut missing = 0usize;
     let streams: Vec<&Object> = match objects.get(page, b"Contents") {
         Some(Object::Array(items)) => items.iter().collect(),
         Some(other) => vec![other],
-        None => Vec::new(),
+        None => {
+            missing += usize::from(page.has(b"Contents"));
+            Vec::new()
+        }
     };
     for stream in streams {
         match objects.stream_data(stream) {
-            Ok(data) => {
-                content.extend_from_slice(&data);
-                content.push(b'\n');
+            Ok(mut data) => {
+                // One stream (the usual case) is used as it is, not copied.
+                if content.is_empty() {
+                    content = data;
+                } else {
+                    content.push(b'\n');
+                    content.append(&mut data);
+                }
             }
             Err(StreamError::TooLarge) => {
-                return Err(ReadError::TooLarge(format!(
-                    "page {number}'s content inflates past the size limit (raise with --max-inflate)"
-                )));
+                // The other pages are read; this one lost what the stream draws.
+                oversized += 1;
             }
             Err(StreamError::Undecodable(error)) => broken.push(error),
-            Err(StreamError::NotAStream) => {}
+            Err(StreamError::NotAStream) => missing += 1,
         }
     }
     if !broken.is_empty() {
@@ -328,6 +414,8 @@ fn read_page(
     let mut interpreter = Interpreter::new(objects, cache, limits, page_matrix);
     interpreter.run(&content, resources)?;
     let mut drawn = interpreter.finish();
+    drawn.oversized_streams = oversized;
+    drawn.missing_streams = missing;
     // What lies outside the visible page is not shown, so it is not read either.
     let page_width = if quarter_turns % 2 == 1 {
         height
@@ -401,6 +489,48 @@ fn report_page(
                     "page {number}: drawings nested deeper than {} levels were left out (raise \
                      with --max-depth)",
                     limits.max_pdf_depth
+                ),
+            )
+            .at(at.clone()),
+        );
+    }
+    if content.forms_over_budget > 0 {
+        diagnostics.push(
+            Diagnostic::loss(
+                "page_truncated",
+                format!(
+                    "page {number}: its drawings (Form XObjects) draw each other over and over, \
+                     past {} MiB of work; {} of them were left out, the rest of the page was read",
+                    content::MAX_FORM_WORK_PER_PAGE >> 20,
+                    content.forms_over_budget
+                ),
+            )
+            .at(at.clone()),
+        );
+    }
+    if content.oversized_streams > 0 {
+        diagnostics.push(
+            Diagnostic::loss(
+                "too_large",
+                format!(
+                    "page {number}: {} content stream(s) inflate past {} (--max-inflate, at \
+                     most {}); what they draw was left out, the other pages were read",
+                    content.oversized_streams,
+                    crate::limits::human_bytes(limits.max_inflate_entry),
+                    crate::limits::human_bytes(objects::MAX_STREAM_BYTES)
+                ),
+            )
+            .at(at.clone()),
+        );
+    }
+    if content.missing_streams > 0 {
+        diagnostics.push(
+            Diagnostic::loss(
+                "pdf_stream_broken",
+                format!(
+                    "page {number}: {} content stream(s) are missing from the file (a broken \
+                     object stream or cross-reference table); what they draw was left out",
+                    content.missing_streams
                 ),
             )
             .at(at.clone()),

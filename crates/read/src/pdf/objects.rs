@@ -14,6 +14,12 @@ const MAX_REFERENCE_HOPS: usize = 32;
 
 static NULL: Object = Object::Null;
 
+/// Most bytes one stream is inflated to, whatever `--max-inflate` says: a stream is held whole
+/// while it is read, and no page, form or font of a real PDF comes near this (page content is
+/// kilobytes to a few megabytes; images are never inflated). A stream past it costs its page
+/// what it draws, never the file, and never more memory than this.
+pub(crate) const MAX_STREAM_BYTES: u64 = 192 << 20;
+
 /// Why a stream's data could not be had.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum StreamError {
@@ -38,7 +44,8 @@ impl<'a> Objects<'a> {
     pub(crate) fn new(doc: &'a Document, limits: &Limits) -> Self {
         Objects {
             doc,
-            stream_limit: usize::try_from(limits.max_inflate_entry).unwrap_or(usize::MAX),
+            stream_limit: usize::try_from(limits.max_inflate_entry.min(MAX_STREAM_BYTES))
+                .unwrap_or(usize::MAX),
             total_limit: limits.max_inflate_total,
             inflated: Cell::new(0),
         }

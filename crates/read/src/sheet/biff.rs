@@ -45,7 +45,19 @@ pub(super) struct Scan {
     pub codes: Vec<String>,
     /// Per sheet: formulas that are a typed value, as the author typed them (`=100%`).
     pub typed: Vec<HashMap<(u32, u32), String>>,
+    /// Why calamine must not see the stream as it is: a sheet whose cells spread, or whose
+    /// `DIMENSIONS` record claims, more than `--max-cells` (or an impossible range). The
+    /// reader rewrites such a stream ([`super::compact`]) and scans it again; this is the
+    /// error when that does not help.
+    pub oversized: Option<ReadError>,
+    /// True when a sheet's cells or `DIMENSIONS` spread over more than [`SPRAWL`] cells: the
+    /// reader rewrites such a stream when it can, whatever `--max-cells` allows, so that no
+    /// flag value makes calamine allocate by a lie.
+    pub sprawling: bool,
 }
+
+/// Spread (rows × columns) past which a sheet's layout is rewritten by the cells present.
+pub(super) const SPRAWL: u64 = 1 << 20;
 
 impl Scan {
     /// The number format code of a numeric cell, when it has one other than General.
@@ -232,7 +244,18 @@ pub(super) fn scan(stream: &[u8], limits: &Limits) -> Result<Scan, ReadError> {
                     }
                 }
                 EOF => break,
-                DIMENSIONS => check_dimensions(data, sheet_index, limits)?,
+                DIMENSIONS => {
+                    let strict = Limits {
+                        max_cells: limits.max_cells.min(SPRAWL as usize),
+                        ..limits.clone()
+                    };
+                    if check_dimensions(data, sheet_index, &strict).is_err() {
+                        result.sprawling = true;
+                    }
+                    if let Err(error) = check_dimensions(data, sheet_index, limits) {
+                        result.oversized.get_or_insert(error);
+                    }
+                }
                 NUMBER | RK if data.len() >= 10 => {
                     values.add(row as u32, col as u32);
                     numeric(row, col, u16_at(data, 4));
@@ -283,8 +306,9 @@ pub(super) fn scan(stream: &[u8], limits: &Limits) -> Result<Scan, ReadError> {
         }
         for (bounds, what) in [(values, "cells"), (formulas, "formulas")] {
             let area = bounds.area();
+            result.sprawling |= area > SPRAWL;
             if area > limits.max_cells as u64 {
-                return Err(ReadError::TooLarge(format!(
+                result.oversized.get_or_insert(ReadError::TooLarge(format!(
                     "sheet {} spreads its {what} over {area} cells and the limit is {} \
                      (raise with --max-cells)",
                     sheet_index + 1,
@@ -497,33 +521,34 @@ mod tests {
     }
 
     #[test]
-    fn far_apart_cells_are_refused_before_calamine_allocates() {
+    fn far_apart_cells_are_flagged_before_calamine_allocates() {
         let bytes = stream(&[], &[number(0, 0, 0, 1.0), number(65535, 255, 0, 2.0)]);
-        let error = scan(&bytes, &Limits::default()).expect_err("too large");
+        let error = scan(&bytes, &Limits::default())
+            .expect("scanned")
+            .oversized
+            .expect("too large");
         assert_eq!(error.code(), "too_large");
         assert!(error.to_string().contains("--max-cells"), "{error}");
     }
 
     #[test]
-    fn lying_dimensions_are_refused() {
+    fn lying_dimensions_are_flagged() {
         let mut dims = 0u32.to_le_bytes().to_vec();
         dims.extend(4_000_000_000u32.to_le_bytes());
         dims.extend([0, 0, 0xFF, 0, 0, 0]);
         let bytes = stream(&[], &[record(DIMENSIONS, &dims)]);
-        assert_eq!(
-            scan(&bytes, &Limits::default()).expect_err("lie").code(),
-            "too_large"
-        );
+        let flagged = |bytes: &[u8]| {
+            scan(bytes, &Limits::default())
+                .expect("scanned")
+                .oversized
+                .expect("flagged")
+        };
+        assert_eq!(flagged(&bytes).code(), "too_large");
         let mut backwards = 10u32.to_le_bytes().to_vec();
         backwards.extend(3u32.to_le_bytes());
         backwards.extend([0, 0, 2, 0, 0, 0]);
         let bytes = stream(&[], &[record(DIMENSIONS, &backwards)]);
-        assert_eq!(
-            scan(&bytes, &Limits::default())
-                .expect_err("corrupt")
-                .code(),
-            "unreadable"
-        );
+        assert_eq!(flagged(&bytes).code(), "unreadable");
     }
 
     #[test]

@@ -49,6 +49,101 @@ impl Region {
 /// Slots of the grid being built: which merge or cell covers each.
 const FREE: u32 = u32::MAX;
 
+/// Most empty columns kept side by side in a grid. A longer run of columns with no value and
+/// no merge (a lone cell far to the right, at `XFD1`, say) becomes one empty column, so that a
+/// grid's memory follows the cells the sheet holds, not how far apart they lie.
+const MAX_EMPTY_COLUMNS: u32 = 64;
+
+/// Where the columns of a sheet went when long empty runs were collapsed: the grid column
+/// and the sheet column of every column that holds a cell or a merge's edge, in order.
+#[derive(Debug, Default)]
+struct ColumnMap {
+    keys: Vec<(u32, u32)>,
+    /// Empty columns left out, and the first run's sheet columns (before, after), for the note.
+    dropped: u64,
+    first_gap: Option<(u32, u32)>,
+}
+
+impl ColumnMap {
+    /// Collapses runs of more than [`MAX_EMPTY_COLUMNS`] empty columns in place.
+    fn compress(cells: &mut [SheetCell], merges: &mut [Region]) -> ColumnMap {
+        let mut originals: Vec<u32> = cells
+            .iter()
+            .map(|cell| cell.col)
+            .chain(merges.iter().flat_map(|m| [m.first_col, m.last_col]))
+            .collect();
+        originals.sort_unstable();
+        originals.dedup();
+        let mut map = ColumnMap::default();
+        let mut previous: Option<(u32, u32)> = None;
+        for &original in &originals {
+            let new = match previous {
+                None => original,
+                Some((new, old)) => {
+                    let gap = original - old - 1;
+                    if gap > MAX_EMPTY_COLUMNS {
+                        map.dropped += u64::from(gap - 1);
+                        map.first_gap.get_or_insert((old, original));
+                        new + 2
+                    } else {
+                        new + gap + 1
+                    }
+                }
+            };
+            map.keys.push((new, original));
+            previous = Some((new, original));
+        }
+        if map.dropped > 0 {
+            let to_new = |col: u32| {
+                let index = originals.partition_point(|&key| key < col);
+                map.keys.get(index).map_or(col, |&(new, _)| new)
+            };
+            for cell in cells.iter_mut() {
+                cell.col = to_new(cell.col);
+            }
+            for merge in merges.iter_mut() {
+                merge.first_col = to_new(merge.first_col);
+                merge.last_col = to_new(merge.last_col);
+            }
+        }
+        map
+    }
+
+    /// The sheet column of a grid column.
+    fn original(&self, col: u32) -> u32 {
+        let index = self.keys.partition_point(|&(new, _)| new <= col);
+        match index.checked_sub(1).and_then(|index| self.keys.get(index)) {
+            Some(&(new, original)) => original.saturating_add(col - new),
+            None => col,
+        }
+    }
+
+    /// A cell reference in sheet columns.
+    fn a1(&self, row: u32, col: u32) -> String {
+        a1(row, self.original(col))
+    }
+
+    fn note(&self, sheet: &str) -> Option<Diagnostic> {
+        let (before, after) = self.first_gap?;
+        Some(Diagnostic::new(
+            "empty_columns_collapsed",
+            format!(
+                "sheet {sheet}: {} empty columns (the first run between columns {} and {}) were \
+                 left out of its grids; they hold no value",
+                self.dropped,
+                column_name(before),
+                column_name(after)
+            ),
+        ))
+    }
+}
+
+/// A column's letters: `A`, `AB`, `XFD`.
+fn column_name(col: u32) -> String {
+    let reference = a1(0, col);
+    reference.trim_end_matches('1').to_string()
+}
+
 /// Cuts a sheet into grids. `budget` is the number of slots the file may still produce
 /// (`--max-cells`); it shrinks by each grid's area. Grid locations carry the sheet name;
 /// their `grid` index starts at `first_index`.
@@ -69,6 +164,8 @@ pub(super) fn sheet_grids(
         .collect();
     merges.sort_by_key(|region| (region.first_row, region.first_col));
     merges.dedup();
+    let columns = ColumnMap::compress(&mut cells, &mut merges);
+    diagnostics.extend(columns.note(sheet));
 
     // Row intervals of everything that is not empty, joined where they touch or overlap.
     let mut spans: Vec<(u32, u32)> = cells
@@ -94,6 +191,7 @@ pub(super) fn sheet_grids(
             merge_start + merges[merge_start..].partition_point(|m| m.first_row <= bottom);
         let block = Block {
             sheet,
+            columns: &columns,
             top,
             bottom,
             cells: &cells[cell_start..cell_end],
@@ -115,6 +213,7 @@ pub(super) fn sheet_grids(
 
 struct Block<'a> {
     sheet: &'a str,
+    columns: &'a ColumnMap,
     top: u32,
     bottom: u32,
     cells: &'a [SheetCell],
@@ -197,7 +296,7 @@ impl Block<'_> {
                         format!(
                             "sheet {}: the merged region at {} overlaps another and was ignored",
                             self.sheet,
-                            a1(merge.first_row, merge.first_col)
+                            self.columns.a1(merge.first_row, merge.first_col)
                         ),
                     )
                     .at(location.clone()),
@@ -261,8 +360,8 @@ impl Block<'_> {
                             "sheet {}: cell {} lies under the merged region at {} whose first \
                              cell is empty; its value was given to the merged cell",
                             self.sheet,
-                            a1(cell.row, cell.col),
-                            a1(merge.first_row, merge.first_col)
+                            self.columns.a1(cell.row, cell.col),
+                            self.columns.a1(merge.first_row, merge.first_col)
                         ),
                     )
                     .at(location.clone()),
@@ -275,8 +374,8 @@ impl Block<'_> {
                             "sheet {}: cell {} lies under the merged region at {}; Excel does \
                              not show its value ({:?}), so it was left out",
                             self.sheet,
-                            a1(cell.row, cell.col),
-                            a1(merge.first_row, merge.first_col),
+                            self.columns.a1(cell.row, cell.col),
+                            self.columns.a1(merge.first_row, merge.first_col),
                             cell.text
                         ),
                     )
@@ -501,7 +600,10 @@ mod tests {
         assert_eq!((grids[0].rows(), grids[0].cols()), (1, 1));
         assert_eq!(grids[0].cells()[0].text, "x");
         let codes: Vec<_> = diagnostics.iter().map(|d| d.code).collect();
-        assert_eq!(codes, ["merge_clamped", "hidden_value"]);
+        assert_eq!(
+            codes,
+            ["empty_columns_collapsed", "merge_clamped", "hidden_value"]
+        );
         let mut budget = 3;
         let error = sheet_grids(
             "S",
@@ -513,5 +615,43 @@ mod tests {
         )
         .expect_err("over budget");
         assert!(error.to_string().contains("--max-cells"), "{error}");
+    }
+
+    #[test]
+    fn a_lone_far_cell_costs_one_column_not_sixteen_thousand() {
+        let (grids, diagnostics) = grids(
+            vec![
+                cell(0, 0, "项目名称"),
+                cell(0, 1, "办公设备"),
+                cell(1, 0, "一级指标"),
+                cell(0, 16_383, "far"),
+            ],
+            vec![Region::new((1, 1), (1, 3))],
+        );
+        assert_eq!((grids[0].rows(), grids[0].cols()), (2, 6));
+        let far = grids[0]
+            .cells()
+            .iter()
+            .find(|cell| cell.text == "far")
+            .expect("the far cell is kept");
+        assert_eq!(far.col, 5, "one empty column stands for the run");
+        let merged = grids[0]
+            .cells()
+            .iter()
+            .find(|cell| cell.row == 1 && cell.col == 1)
+            .expect("the merge");
+        assert_eq!(
+            merged.col_span, 3,
+            "columns near the cells are kept as they are"
+        );
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(diagnostics[0].code, "empty_columns_collapsed");
+        assert!(!diagnostics[0].lost);
+        assert!(
+            diagnostics[0].message.contains("16378 empty columns")
+                && diagnostics[0].message.contains("between columns D and XFD"),
+            "{}",
+            diagnostics[0].message
+        );
     }
 }

@@ -27,6 +27,7 @@
 //! ```
 
 mod biff;
+mod compact;
 pub mod display;
 mod layout;
 mod parts;
@@ -83,10 +84,30 @@ pub fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             let name = sheet.name;
             // The sheet's own bytes, when its part can be found, give the merges and tell
             // whether it has formulas; otherwise calamine's passes do.
-            let look = paths
-                .get(&name)
-                .and_then(|path| archive.read(path, limits).ok().flatten())
-                .map(|xml| parts::look(&xml));
+            // Streamed, never held whole: a sheet part may inflate to hundreds of megabytes.
+            let look = paths.get(&name).and_then(|path| {
+                archive
+                    .stream(path, limits, parts::look_stream)
+                    .ok()
+                    .flatten()
+                    .and_then(Result::ok)
+            });
+            if let Some(look) = &look
+                && look.longest_run > parts::MAX_RUN
+            {
+                // calamine's XML parser would buffer the whole stretch; no spreadsheet
+                // writes one, so the sheet is left out rather than the file.
+                document.diagnostics.push(Diagnostic::loss(
+                    "sheet_unreadable",
+                    format!(
+                        "sheet {name} holds {} of text or white space in one stretch \
+                         between two tags, which no spreadsheet writes (a cell holds at \
+                         most 32,767 characters); the sheet was left out",
+                        crate::limits::human_bytes(look.longest_run)
+                    ),
+                ));
+                continue;
+            }
             let (merges, has_formulas) = match look {
                 Some(look) => (look.merges, look.has_formulas),
                 None => match workbook.merge_cells_by_sheet_name(&name) {
@@ -154,17 +175,22 @@ fn read_xlsx_sheet(
         // Shared formulas whose anchor is a typed value (`=100%`): the cells deriving from
         // it show the same value.
         let mut shared_typed: HashMap<usize, String> = HashMap::new();
+        let mut skipped = Skipped::default();
         loop {
             let record = match reader.next_cell_with_formula_metadata() {
                 Ok(Some(record)) => record,
                 Ok(None) => break,
                 Err(error) => {
+                    if skipped.skip(&error) {
+                        continue;
+                    }
                     document
                         .diagnostics
                         .push(sheet_damaged(name, raw.len(), &error));
                     break;
                 }
             };
+            skipped.read_one();
             let (row, col) = record.pos;
             let is_error = matches!(record.value, DataRef::Error(_));
             let typed = match &record.formula {
@@ -196,6 +222,7 @@ fn read_xlsx_sheet(
             raw.push((row, col, value));
             check_cells(raw.len(), limits)?;
         }
+        document.diagnostics.extend(skipped.diagnostic(name));
     }
 
     // Number format codes of the numeric cells, by a second pass over the styles.
@@ -282,9 +309,11 @@ fn read_xlsx_sheet_without_formulas(
         })
         .collect();
     let mut cells = Vec::new();
+    let mut skipped = Skipped::default();
     loop {
         match reader.next_cell_with_style_id() {
             Ok(Some((cell, style))) => {
+                skipped.read_one();
                 let (row, col) = cell.get_position();
                 let Some(value) = raw_value(cell.get_value().clone()) else {
                     continue;
@@ -299,6 +328,9 @@ fn read_xlsx_sheet_without_formulas(
             }
             Ok(None) => break,
             Err(error) => {
+                if skipped.skip(&error) {
+                    continue;
+                }
                 document
                     .diagnostics
                     .push(sheet_damaged(name, cells.len(), &error));
@@ -306,6 +338,7 @@ fn read_xlsx_sheet_without_formulas(
             }
         }
     }
+    document.diagnostics.extend(skipped.diagnostic(name));
     Ok(Some(cells))
 }
 
@@ -331,6 +364,57 @@ fn raw_text(value: Raw, code: Option<&str>) -> String {
         Raw::Text(text) => text,
         Raw::Number(number) => number_text(number, code),
         Raw::Date(date) => date_text(&date, code),
+    }
+}
+
+/// Cell records skipped because calamine could not read them (a shared-string index past the
+/// table, a malformed cell reference): the rest of the sheet is still read. A sheet whose
+/// reader keeps failing without reading a cell in between is damaged past that, and stops.
+#[derive(Debug, Default)]
+struct Skipped {
+    count: usize,
+    in_a_row: usize,
+    first: Option<String>,
+}
+
+impl Skipped {
+    /// Most records skipped in one sheet, and in a row, before the sheet is taken as damaged.
+    const MAX: usize = 10_000;
+    const MAX_IN_A_ROW: usize = 64;
+
+    /// Records one failed record; false when reading should stop.
+    fn skip(&mut self, error: &dyn std::fmt::Display) -> bool {
+        self.count += 1;
+        self.in_a_row += 1;
+        if self.first.is_none() {
+            self.first = Some(error.to_string());
+        }
+        self.count <= Self::MAX && self.in_a_row <= Self::MAX_IN_A_ROW
+    }
+
+    fn read_one(&mut self) {
+        self.in_a_row = 0;
+    }
+
+    /// The loss, when records were skipped and reading went on past them.
+    fn diagnostic(&self, name: &str) -> Option<Diagnostic> {
+        let first = self.first.as_ref()?;
+        // The failures in a row that stopped the sheet are its damage, not skipped records.
+        let stopped = self.count > Self::MAX || self.in_a_row > Self::MAX_IN_A_ROW;
+        let skipped = if stopped {
+            self.count.saturating_sub(self.in_a_row)
+        } else {
+            self.count
+        };
+        (skipped > 0).then(|| {
+            Diagnostic::loss(
+                "cells_skipped",
+                format!(
+                    "sheet {name}: {skipped} damaged cell record(s) were skipped ({first}); the \
+                     other cells were read"
+                ),
+            )
+        })
     }
 }
 
@@ -419,16 +503,50 @@ pub fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         },
         Err(error) => return Err(damaged_stream(error)),
     };
-    let scan = biff::scan(&stream, limits)?;
+    let mut scan = biff::scan(&stream, limits)?;
     if scan.encrypted {
         return Err(encrypted());
     }
+    // A sheet whose sizes lie (a far cell, a false DIMENSIONS) is rewritten with its empty runs
+    // collapsed, so that calamine allocates by the cells present; positions are mapped back.
+    let mut compacted = None;
+    if scan.sprawling || scan.oversized.is_some() {
+        match compact::compact(&stream) {
+            Some(rewritten) => {
+                let again = biff::scan(&rewritten.stream, limits)?;
+                if let Some(error) = again.oversized {
+                    return Err(error);
+                }
+                compacted = Some(rewritten);
+            }
+            None => {
+                if let Some(error) = scan.oversized.take() {
+                    return Err(error);
+                }
+            }
+        }
+    }
     drop(stream);
+    let (file, axes): (&[u8], Vec<compact::Axes>) = match &compacted {
+        Some(rewritten) => (&rewritten.file, rewritten.sheets.clone()),
+        None => (bytes, Vec::new()),
+    };
+    let original = |sheet: usize, row: u32, col: u32| match axes.get(sheet) {
+        Some(axes) => axes.original(row, col),
+        None => (row, col),
+    };
 
     guarded("workbook", || {
-        let mut workbook: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
+        let mut workbook: Xls<_> = Xls::new(Cursor::new(file)).map_err(xls_error)?;
         let sheets = workbook.sheets_metadata().to_vec();
         let mut document = Document::default();
+        if compacted.is_some() {
+            document.diagnostics.push(Diagnostic::new(
+                "sheet_size_corrected",
+                "the workbook declares sheets far larger than the cells they hold (a far cell \
+                 or a false used range); it was read by the cells present",
+            ));
+        }
         let mut budget = limits.max_cells;
         for (index, sheet) in sheets.into_iter().enumerate() {
             limits.check_time()?;
@@ -446,15 +564,21 @@ pub fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
                     continue;
                 }
             };
-            let merges = regions(
-                workbook
-                    .merge_cells_by_sheet_name(&name)
-                    .unwrap_or_default(),
-            );
+            let merges = workbook
+                .merge_cells_by_sheet_name(&name)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|merge| {
+                    Region::new(
+                        original(index, merge.start.0, merge.start.1),
+                        original(index, merge.end.0, merge.end.1),
+                    )
+                })
+                .collect();
             let (top, left) = range.start().unwrap_or((0, 0));
             let mut cells = Vec::new();
             for (row, col, value) in range.used_cells() {
-                let (row, col) = (top + row as u32, left + col as u32);
+                let (row, col) = original(index, top + row as u32, left + col as u32);
                 let text = match scan.typed(index, row, col) {
                     Some(text) => text.to_string(),
                     None => xls_text(value, scan.format(index, row, col)),
@@ -593,14 +717,28 @@ fn check_shared_strings(archive: &mut Archive<'_>, limits: &Limits) -> Result<()
         .filter(|name| name.to_ascii_lowercase().ends_with("sharedstrings.xml"))
         .collect();
     for name in names {
-        let Some(part) = archive.read(&name, limits)? else {
+        // Streamed, never held whole (calamine reads the strings itself afterwards).
+        let Some(look) = archive.stream(&name, limits, parts::look_stream)? else {
             continue;
         };
-        let head = &part[..part.len().min(2048)];
+        let look = look.map_err(|error| {
+            ReadError::Unreadable(format!(
+                "the workbook's part {name} is damaged ({error}); the file may be truncated or \
+                 corrupt"
+            ))
+        })?;
+        if look.longest_run > parts::MAX_RUN {
+            return Err(ReadError::TooLarge(format!(
+                "the workbook's shared strings ({name}) hold {} of text or white space in one \
+                 stretch, which no spreadsheet writes (a cell holds at most 32,767 characters)",
+                crate::limits::human_bytes(look.longest_run)
+            )));
+        }
+        let head = &look.head[..];
         let Some(count) = attribute_number(head, b"uniqueCount=") else {
             continue;
         };
-        let possible = part.len() as u64 / 5 + 1024;
+        let possible = look.bytes / 5 + 1024;
         if count > possible && count > 1_000_000 {
             return Err(ReadError::Unreadable(format!(
                 "the workbook's shared string table declares {count} strings but has room for \

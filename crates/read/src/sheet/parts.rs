@@ -10,6 +10,7 @@
 //! reader falls back to calamine's own passes.
 
 use std::collections::HashMap;
+use std::io::Read;
 
 use quick_xml::events::Event;
 use quick_xml::{Reader, XmlVersion};
@@ -18,12 +19,24 @@ use super::layout::Region;
 use crate::Limits;
 use crate::archive::Archive;
 
+/// Longest stretch of a part's XML that a parser must hold at once (a text node, white space
+/// between tags, or one tag) that the readers accept. Excel caps a cell at 32,767 characters,
+/// so no spreadsheet writes more than a few hundred kilobytes in one stretch; a part that
+/// holds megabytes of white space between two tags is built to make the XML parser buffer it.
+pub(super) const MAX_RUN: u64 = crate::archive::MAX_XML_RUN;
+
 /// What the byte look found in one sheet.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(super) struct SheetLook {
     pub merges: Vec<Region>,
     /// False only when the sheet certainly has no formula.
     pub has_formulas: bool,
+    /// The longest stretch of text, white space or tag, in bytes (see [`MAX_RUN`]).
+    pub longest_run: u64,
+    /// The part's inflated size in bytes.
+    pub bytes: u64,
+    /// The part's first 2 KiB.
+    pub head: Vec<u8>,
 }
 
 /// The part path of each sheet, by sheet name, from `xl/workbook.xml` and its relationships.
@@ -56,35 +69,114 @@ pub(super) fn sheet_paths(archive: &mut Archive<'_>, limits: &Limits) -> HashMap
     paths
 }
 
-/// Looks at a sheet's XML.
+/// Looks at a sheet's XML held in memory.
+#[cfg(test)]
 pub(super) fn look(xml: &[u8]) -> SheetLook {
-    let has_formulas = has_formula_element(xml);
-    let mut merges = Vec::new();
-    // The merges follow the cells: search from the end for the opening tag (the last
-    // `mergeCells` is usually the closing one).
-    let mut end = xml.len();
-    let mut opening = None;
-    while let Some(position) = rfind(&xml[..end], b"mergeCells") {
-        let tag = xml[..position].iter().rposition(|&b| b == b'<');
-        match tag {
-            Some(tag) if xml.get(tag + 1) != Some(&b'/') => {
-                opening = Some(tag);
-                break;
+    let mut reader = xml;
+    look_stream(&mut reader).unwrap_or_default()
+}
+
+/// Looks at a part's XML as it streams past, holding only 64 KiB of it and one tag's first
+/// 4 KiB at a time: whether an `f` element (a formula) occurs, the `mergeCell` regions, the
+/// longest stretch a parser would have to buffer, the size and the first 2 KiB.
+pub(super) fn look_stream(reader: &mut dyn Read) -> std::io::Result<SheetLook> {
+    const TAG_HEAD: usize = 4096;
+    let mut look = SheetLook::default();
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut in_tag = false;
+    let mut run = 0u64;
+    let mut tag: Vec<u8> = Vec::with_capacity(TAG_HEAD);
+    loop {
+        let read = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        let bytes = &chunk[..read];
+        if look.head.len() < 2048 {
+            let take = (2048 - look.head.len()).min(bytes.len());
+            look.head.extend_from_slice(&bytes[..take]);
+        }
+        look.bytes += read as u64;
+        for &byte in bytes {
+            if in_tag {
+                run += 1;
+                if byte == b'>' {
+                    look.longest_run = look.longest_run.max(run);
+                    run = 0;
+                    in_tag = false;
+                    tag_seen(&tag, &mut look);
+                } else if tag.len() < TAG_HEAD {
+                    tag.push(byte);
+                }
+            } else if byte == b'<' {
+                look.longest_run = look.longest_run.max(run);
+                run = 1;
+                in_tag = true;
+                tag.clear();
+            } else {
+                run += 1;
             }
-            _ => end = position,
         }
     }
-    if let Some(start) = opening {
-        for_each_element(&xml[start..], "mergeCell", |attributes| {
-            if let Some(region) = attributes.get("ref").and_then(|r| parse_range(r)) {
-                merges.push(region);
+    look.longest_run = look.longest_run.max(run);
+    Ok(look)
+}
+
+/// Notes what one tag (its bytes between `<` and `>`) says: a formula, or a merged region.
+fn tag_seen(tag: &[u8], look: &mut SheetLook) {
+    if tag.first() == Some(&b'/') {
+        return;
+    }
+    let name_end = tag
+        .iter()
+        .position(|b| matches!(b, b' ' | b'/' | b'\t' | b'\n' | b'\r'))
+        .unwrap_or(tag.len());
+    let name = &tag[..name_end];
+    let local = match name.iter().rposition(|&b| b == b':') {
+        Some(colon) => &name[colon + 1..],
+        None => name,
+    };
+    match local {
+        b"f" => look.has_formulas = true,
+        b"mergeCell" => {
+            if let Some(region) = attribute_value(&tag[name_end..], b"ref")
+                .and_then(|value| std::str::from_utf8(value).ok())
+                .and_then(parse_range)
+            {
+                look.merges.push(region);
             }
-        });
+        }
+        _ => {}
     }
-    SheetLook {
-        merges,
-        has_formulas,
+}
+
+/// The raw value of attribute `name` (`name="…"` or `name='…'`, white space before it).
+fn attribute_value<'t>(attributes: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
+    let mut at = 0;
+    while let Some(offset) = attributes
+        .get(at..)?
+        .windows(name.len())
+        .position(|window| window == name)
+    {
+        let start = at + offset;
+        let end = start + name.len();
+        let boundary = start == 0 || attributes[start - 1].is_ascii_whitespace();
+        let rest = &attributes[end..];
+        let rest = &rest[rest.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+        if boundary && let Some(rest) = rest.strip_prefix(b"=") {
+            let rest = &rest[rest.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+            let quote = *rest.first()?;
+            if quote == b'"' || quote == b'\'' {
+                let value = &rest[1..];
+                let close = value.iter().position(|&b| b == quote)?;
+                return Some(&value[..close]);
+            }
+        }
+        at = end;
     }
+    None
 }
 
 /// Calls `visit` with the attributes (by local name, unescaped) of every element whose local
@@ -136,36 +228,6 @@ fn parse_cell(text: &str) -> Option<(u32, u32)> {
     }
     let row: u32 = text[letters..].trim_start_matches('$').parse().ok()?;
     Some((row.checked_sub(1)?, col - 1))
-}
-
-/// True when some element is named `f` (`<f>`, `<f t="shared">`, `<x:f>`). One pass over the
-/// `<` bytes; most tags of a sheet (`<c `, `<v>`, `</c>`) are told apart by their first letter.
-fn has_formula_element(xml: &[u8]) -> bool {
-    let mut at = 0;
-    while let Some(offset) = xml[at..].iter().position(|&b| b == b'<') {
-        let start = at + offset + 1;
-        at = start;
-        let name_end = xml[start..]
-            .iter()
-            .take(16)
-            .position(|b| matches!(b, b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r'))
-            .map_or(start, |p| start + p);
-        let name = &xml[start..name_end];
-        let local = match name.iter().rposition(|&b| b == b':') {
-            Some(colon) => &name[colon + 1..],
-            None => name,
-        };
-        if local == b"f" {
-            return true;
-        }
-    }
-    false
-}
-
-fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .rposition(|window| window == needle)
 }
 
 #[cfg(test)]

@@ -53,7 +53,7 @@ pub(crate) fn decode<'a>(
             "the file is empty (0 bytes): there is nothing to read".to_string(),
         ));
     }
-    let (text, encoding, malformed) = decode_bytes(bytes);
+    let (text, encoding, malformed, repairs) = decode_bytes(bytes);
 
     let census = Census::of(&text, malformed);
     if census.is_binary() {
@@ -65,17 +65,7 @@ pub(crate) fn decode<'a>(
         ));
     }
 
-    let mut diagnostics = Vec::new();
-    if malformed {
-        diagnostics.push(Diagnostic::loss(
-            "encoding_errors",
-            format!(
-                "{} characters could not be decoded as {} and were replaced by U+FFFD",
-                census.replacement,
-                encoding_name(encoding)
-            ),
-        ));
-    }
+    let mut diagnostics = repair_diagnostics(&repairs, &encoding);
     let normalised = if census.needs_normalising {
         Some(normalise(&text))
     } else {
@@ -97,18 +87,72 @@ pub(crate) fn decode<'a>(
     };
     Ok(Decoded {
         text,
-        encoding: encoding_name(encoding),
+        encoding,
         diagnostics,
     })
 }
 
-/// Decodes with the first encoding that fits; the flag is true when malformed bytes were
-/// replaced by U+FFFD.
-fn decode_bytes(bytes: &[u8]) -> (Cow<'_, str>, &'static Encoding, bool) {
+/// The `decode_repaired` diagnostics for what decoding repaired: bytes replaced (a loss: a
+/// character is gone) and lines read in a second encoding.
+pub(crate) fn repair_diagnostics(repairs: &Repairs, encoding: &str) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    if repairs.replaced > 0 {
+        diagnostics.push(Diagnostic::loss(
+            "decode_repaired",
+            format!(
+                "{} byte sequence(s) are not valid {encoding} and were replaced by U+FFFD; \
+                 the rest of the text was read",
+                repairs.replaced
+            ),
+        ));
+    }
+    if let Some((other, lines)) = &repairs.mixed {
+        diagnostics.push(Diagnostic::new(
+            "decode_repaired",
+            format!(
+                "the file mixes encodings: {lines} line(s) are {other} and were read as such, \
+                 the rest as {encoding}"
+            ),
+        ));
+    }
+    diagnostics
+}
+
+/// What decoding had to repair: bytes replaced by U+FFFD, and lines read in another
+/// encoding than the file's main one.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Repairs {
+    /// Bytes (or byte sequences) that no candidate encoding could read, replaced by U+FFFD.
+    pub replaced: usize,
+    /// When the file mixes encodings line by line: the other encoding's name and how many
+    /// lines were read in it.
+    pub mixed: Option<(String, usize)>,
+}
+
+/// Decodes with the encoding that fits best: a byte order mark (UTF-8, UTF-16, UTF-32), then
+/// BOM-less UTF-16, then UTF-8; bytes that are not valid UTF-8 are decoded line by line by
+/// [`decode_undeclared`]. The flag is true when malformed bytes were replaced by U+FFFD.
+fn decode_bytes(bytes: &[u8]) -> (Cow<'_, str>, String, bool, Repairs) {
+    if let Some((text, name, replaced)) = decode_utf32(bytes) {
+        let repairs = Repairs {
+            replaced,
+            mixed: None,
+        };
+        return (Cow::Owned(text), name.to_string(), replaced > 0, repairs);
+    }
     if let Some((encoding, bom_length)) = Encoding::for_bom(bytes) {
         let body = bytes.get(bom_length..).unwrap_or_default();
         let (text, malformed) = encoding.decode_without_bom_handling(body);
-        return (text, encoding, malformed);
+        let replaced = if malformed {
+            text.matches('\u{FFFD}').count()
+        } else {
+            0
+        };
+        let repairs = Repairs {
+            replaced,
+            mixed: None,
+        };
+        return (text, encoding_name(encoding), malformed, repairs);
     }
     // UTF-16 of ASCII text is valid UTF-8 too (NUL is a valid character), so BOM-less UTF-16
     // is tried first; only files that hold NUL bytes can be UTF-16 at all.
@@ -116,20 +160,159 @@ fn decode_bytes(bytes: &[u8]) -> (Cow<'_, str>, &'static Encoding, bool) {
         && let Some(encoding) = bomless_utf16(bytes)
         && let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes)
     {
-        return (text, encoding, false);
+        return (text, encoding_name(encoding), false, Repairs::default());
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return (Cow::Borrowed(text), UTF_8, false);
+        return (
+            Cow::Borrowed(text),
+            "utf-8".to_string(),
+            false,
+            Repairs::default(),
+        );
     }
+    let (text, name, repairs) = decode_undeclared(bytes);
+    let malformed = repairs.replaced > 0;
+    (Cow::Owned(text), name, malformed, repairs)
+}
+
+/// Decodes bytes that are not valid UTF-8 and declare no encoding, line by line, so that one
+/// bad byte cannot turn a whole UTF-8 file into nonsense and a file that mixes UTF-8 and GB18030
+/// (lines pasted from two sources) reads both.
+///
+/// A line is UTF-8 when its bytes say so: its valid multi-byte sequences outnumber its
+/// invalid bytes four to one (one stray `0xFF`, a cut-off character or a cp1252 quote in UTF-8
+/// text), or at least match them in a file that leans to UTF-8 as a whole (a short line
+/// between two cp1252 quotes), or it is valid UTF-8 with at least three multi-byte
+/// characters, or with fewer when the file leans to UTF-8 (a short GBK line such as `支`
+/// happens to be valid UTF-8 by chance). Every other line is decoded in the legacy encoding chardetng guesses from the
+/// file (with the `.cn` hint; GBK as GB18030). Invalid bytes left are replaced by U+FFFD and
+/// counted. The name returned is that of the encoding most lines were read in.
+pub(crate) fn decode_undeclared(bytes: &[u8]) -> (String, String, Repairs) {
+    let (valid, invalid) = utf8_evidence(bytes);
+    let leans_utf8 = valid >= invalid.saturating_mul(4);
+    let legacy = legacy_guess(bytes);
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 2);
+    let mut repairs = Repairs::default();
+    let (mut utf8_lines, mut legacy_lines) = (0usize, 0usize);
+    for line in bytes.split_inclusive(|&byte| byte == b'\n') {
+        let (line_valid, line_invalid) = utf8_evidence(line);
+        let utf8 = if line_invalid == 0 {
+            line_valid == 0 || line_valid >= 3 || leans_utf8
+        } else {
+            line_valid >= line_invalid.saturating_mul(4)
+                || (leans_utf8 && line_valid > 0 && line_valid >= line_invalid)
+        };
+        if utf8 {
+            repairs.replaced += line_invalid;
+            utf8_lines += usize::from(line_valid > 0);
+            text.push_str(&String::from_utf8_lossy(line));
+        } else {
+            let (decoded, malformed) = legacy.decode_without_bom_handling(line);
+            if malformed {
+                repairs.replaced += decoded.matches('\u{FFFD}').count();
+            }
+            legacy_lines += 1;
+            text.push_str(&decoded);
+        }
+    }
+    let legacy_name = encoding_name(legacy);
+    let (name, other, other_lines) = if utf8_lines >= legacy_lines {
+        ("utf-8".to_string(), legacy_name, legacy_lines)
+    } else {
+        (legacy_name, "utf-8".to_string(), utf8_lines)
+    };
+    if other_lines > 0 {
+        repairs.mixed = Some((other, other_lines));
+    }
+    (text, name, repairs)
+}
+
+/// True when `bytes` look like UTF-8 with a few bad bytes rather than a legacy encoding: its
+/// valid multi-byte sequences outnumber its invalid ones four to one.
+pub(crate) fn leans_utf8(bytes: &[u8]) -> bool {
+    let (valid, invalid) = utf8_evidence(bytes);
+    valid > 0 && valid >= invalid.saturating_mul(4)
+}
+
+/// The legacy encoding chardetng guesses for `bytes` (GBK read as GB18030, its superset).
+fn legacy_guess(bytes: &[u8]) -> &'static Encoding {
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
     let sample = bytes.get(..DETECTOR_SAMPLE).unwrap_or(bytes);
     detector.feed(sample, sample.len() == bytes.len());
-    let mut encoding = detector.guess(Some(b"cn"), Utf8Detection::Allow);
-    if encoding == GBK {
-        encoding = GB18030;
+    let encoding = detector.guess(Some(b"cn"), Utf8Detection::Deny);
+    if encoding == GBK || encoding == UTF_8 {
+        GB18030
+    } else {
+        encoding
     }
-    let (text, malformed) = encoding.decode_without_bom_handling(bytes);
-    (text, encoding, malformed)
+}
+
+/// How much `bytes` look like UTF-8: the number of valid multi-byte sequences and the number
+/// of invalid ones (a sequence cut off at the end counts as invalid).
+fn utf8_evidence(bytes: &[u8]) -> (usize, usize) {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(text) => {
+                valid += multibyte(text.as_bytes());
+                return (valid, invalid);
+            }
+            Err(error) => {
+                let (good, bad) = rest.split_at(error.valid_up_to());
+                valid += multibyte(good);
+                invalid += 1;
+                match error.error_len() {
+                    Some(length) => rest = &bad[length..],
+                    None => return (valid, invalid),
+                }
+            }
+        }
+    }
+}
+
+/// The number of multi-byte characters in valid UTF-8: their lead bytes.
+fn multibyte(utf8: &[u8]) -> usize {
+    utf8.iter().filter(|&&byte| byte >= 0xC0).count()
+}
+
+/// UTF-32 with a byte order mark (`FF FE 00 00` little-endian, `00 00 FE FF` big-endian),
+/// which encoding_rs does not read. Returns the text, the encoding's name and the number of
+/// code units that are not characters (replaced by U+FFFD; a length not a multiple of four
+/// leaves one more).
+fn decode_utf32(bytes: &[u8]) -> Option<(String, &'static str, usize)> {
+    let (little, name) = if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) {
+        (true, "utf-32le")
+    } else if bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        (false, "utf-32be")
+    } else {
+        return None;
+    };
+    let body = &bytes[4..];
+    let mut text = String::with_capacity(body.len() / 2);
+    let mut replaced = 0;
+    let units = body.chunks_exact(4);
+    let cut_off = !units.remainder().is_empty();
+    for unit in units {
+        let unit = [unit[0], unit[1], unit[2], unit[3]];
+        let value = if little {
+            u32::from_le_bytes(unit)
+        } else {
+            u32::from_be_bytes(unit)
+        };
+        match char::from_u32(value) {
+            Some(c) => text.push(c),
+            None => {
+                replaced += 1;
+                text.push('\u{FFFD}');
+            }
+        }
+    }
+    if cut_off {
+        replaced += 1;
+        text.push('\u{FFFD}');
+    }
+    Some((text, name, replaced))
 }
 
 /// UTF-16 without a byte order mark: an even length, NUL bytes (the high halves of ASCII
@@ -342,6 +525,96 @@ mod tests {
         let (bytes, _, unmappable) = GB18030.encode(text);
         assert!(!unmappable);
         assert_eq!(decoded(&bytes), (text.to_string(), "gb18030".into()));
+    }
+
+    const TABLE: &str = "南通市本级项目预算绩效目标表\n项目名称\t办公设备购置\t主管部门\t南通市市场监督管理局\n\
+                         一级指标\t二级指标\t三级指标\n产出指标\t数量指标\t设备购置率\n";
+
+    fn repaired(bytes: &[u8]) -> Decoded<'_> {
+        decode(bytes, None).expect("decodes")
+    }
+
+    #[test]
+    fn one_bad_byte_in_utf8_is_replaced_not_read_as_gb18030() {
+        // A stray 0xFF, a cp1252 quote and a character cut off at the end.
+        let stray = [TABLE.as_bytes(), b"\xFF", TABLE.as_bytes()].concat();
+        let quote = [TABLE.as_bytes(), b"\x93\xE5\x90\x88\xE6\xA0\xBC\x94\n"].concat();
+        // The file's last line cut off in the middle of its last character.
+        let cut = [TABLE.as_bytes(), "目标".as_bytes(), &"率".as_bytes()[..2]].concat();
+        for (bytes, replaced) in [(stray, 1), (quote, 2), (cut, 1)] {
+            let decoded = repaired(&bytes);
+            assert_eq!(decoded.encoding, "utf-8");
+            assert!(decoded.text.starts_with(TABLE), "{}", decoded.text);
+            assert_eq!(decoded.text.matches('\u{FFFD}').count(), replaced);
+            let codes: Vec<&str> = decoded.diagnostics.iter().map(|d| d.code).collect();
+            assert_eq!(codes, ["decode_repaired"]);
+            assert!(decoded.diagnostics[0].lost);
+            assert!(
+                decoded.diagnostics[0]
+                    .message
+                    .starts_with(&format!("{replaced} byte sequence(s)")),
+                "{}",
+                decoded.diagnostics[0].message
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_mixing_utf8_and_gb18030_line_by_line_reads_both() {
+        let lines: Vec<&str> = TABLE.lines().collect();
+        let mut bytes = Vec::new();
+        for (index, line) in lines.iter().enumerate() {
+            if index % 2 == 0 {
+                bytes.extend_from_slice(line.as_bytes());
+            } else {
+                bytes.extend_from_slice(&GB18030.encode(line).0);
+            }
+            bytes.push(b'\n');
+        }
+        let decoded = repaired(&bytes);
+        assert_eq!(decoded.text, TABLE);
+        assert_eq!(decoded.encoding, "utf-8");
+        assert_eq!(decoded.diagnostics.len(), 1, "{:?}", decoded.diagnostics);
+        assert_eq!(decoded.diagnostics[0].code, "decode_repaired");
+        assert!(!decoded.diagnostics[0].lost, "nothing was lost");
+        assert!(
+            decoded.diagnostics[0]
+                .message
+                .contains("2 line(s) are gb18030")
+        );
+    }
+
+    #[test]
+    fn gb18030_with_short_lines_stays_gb18030() {
+        // `支` in GBK (D6 A7) is also valid UTF-8 (a Hebrew letter): the file decides.
+        let text = format!("{TABLE}支\n出\n");
+        let (bytes, _, _) = GB18030.encode(&text);
+        let decoded = repaired(&bytes);
+        assert_eq!(decoded.text, text);
+        assert_eq!(decoded.encoding, "gb18030");
+        assert!(decoded.diagnostics.is_empty(), "{:?}", decoded.diagnostics);
+    }
+
+    #[test]
+    fn utf32_with_a_bom_both_byte_orders() {
+        let mut little = vec![0xFF, 0xFE, 0, 0];
+        let mut big = vec![0, 0, 0xFE, 0xFF];
+        for c in TABLE.chars() {
+            little.extend_from_slice(&u32::from(c).to_le_bytes());
+            big.extend_from_slice(&u32::from(c).to_be_bytes());
+        }
+        assert_eq!(decoded(&little), (TABLE.to_string(), "utf-32le".into()));
+        assert_eq!(decoded(&big), (TABLE.to_string(), "utf-32be".into()));
+        // A surrogate code unit and a cut-off last unit are replaced and reported.
+        little.extend_from_slice(&0xD800u32.to_le_bytes());
+        little.extend_from_slice(&[0x41, 0]);
+        let decoded = repaired(&little);
+        assert!(
+            decoded.text.ends_with("\u{FFFD}\u{FFFD}"),
+            "{:?}",
+            decoded.text
+        );
+        assert_eq!(decoded.diagnostics[0].code, "decode_repaired");
     }
 
     #[test]

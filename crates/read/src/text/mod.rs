@@ -29,7 +29,7 @@
 
 mod cells;
 mod clean;
-mod decode;
+pub(crate) mod decode;
 mod tsv;
 
 use jixiao_grid::{Block, Cell, Diagnostic, Document, GridBuilder, Location, Paragraph, Source};
@@ -63,6 +63,7 @@ pub fn read(bytes: &[u8], extension: Option<&str>, limits: &Limits) -> Result<Do
         Dialect::CellPerLine => cells::parse(text, &mut sink)?,
         Dialect::Tsv => tsv::parse(text, &mut sink)?,
     }
+    sink.check_held()?;
     Ok(sink.document)
 }
 
@@ -123,6 +124,8 @@ pub(crate) struct Sink<'l> {
     limits: &'l Limits,
     cells: usize,
     grids: u32,
+    /// Bytes of text kept in paragraphs and cells so far.
+    held: usize,
 }
 
 impl<'l> Sink<'l> {
@@ -132,7 +135,23 @@ impl<'l> Sink<'l> {
             limits,
             cells: 0,
             grids: 0,
+            held: 0,
         }
+    }
+
+    /// Fails once the text kept passes an eighth of `--max-inflate` (64 MiB at the default):
+    /// a text file of hundreds of megabytes would otherwise be held twice, as bytes and as
+    /// paragraphs.
+    pub fn check_held(&self) -> Result<(), ReadError> {
+        let budget = usize::try_from(self.limits.max_inflate_entry / 8).unwrap_or(usize::MAX);
+        if self.held > budget {
+            return Err(ReadError::TooLarge(format!(
+                "the file holds more than {} of text in its lines and cells, more than a \
+                 pasted table holds (an eighth of the inflation limit; raise with --max-inflate)",
+                crate::limits::human_bytes(budget as u64)
+            )));
+        }
+        Ok(())
     }
 
     /// The index the next grid will have among the document's grids.
@@ -145,6 +164,7 @@ impl<'l> Sink<'l> {
     /// where a few bytes make a block (`a\n` repeated), and memory must stay bounded.
     pub fn count_cells(&mut self, cells: usize) -> Result<(), ReadError> {
         self.cells = self.cells.saturating_add(cells);
+        self.check_held()?;
         if self.cells > self.limits.max_cells {
             return Err(ReadError::TooLarge(format!(
                 "the file holds more than {} table cells and lines of text, the limit (raise \
@@ -171,6 +191,7 @@ impl<'l> Sink<'l> {
         if text.is_empty() {
             return Ok(());
         }
+        self.held += text.len();
         self.count_cells(1)?;
         self.document.blocks.push(Block::Paragraph(Paragraph {
             text: text.to_string(),
@@ -215,6 +236,7 @@ impl<'l> Sink<'l> {
         let mut builder = GridBuilder::new();
         for (row_index, row) in rows.into_iter().enumerate() {
             for (col_index, cell) in row.cells.into_iter().enumerate() {
+                self.held += cell.text.len();
                 builder
                     .push(Cell::new(row_index, col_index, cell.text).at(Source::line(cell.line)));
             }
