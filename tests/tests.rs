@@ -5,6 +5,7 @@
 mod batch;
 mod cli;
 mod csv_output;
+mod doc_converter;
 mod gold;
 mod hostile;
 mod lossy;
