@@ -282,12 +282,8 @@ impl<'a, 'l> Rtf<'a, 'l> {
                 b'~' => self.text_char('\u{A0}'),
                 b'_' => self.text_char('-'),
                 b'\r' | b'\n' => self.end_paragraph()?,
-                b'*' => {
-                    // `{\*\word …}`: a destination to skip unless it is one read here.
-                    if !self.starred_destination() {
-                        self.skip_group();
-                    }
-                }
+                // `{\*\word …}`: a destination to skip unless it is one read here.
+                b'*' if !self.starred_destination() => self.skip_group(),
                 // `\-` (optional hyphen), `\|`, `\:` and anything else: no text.
                 _ => {}
             }

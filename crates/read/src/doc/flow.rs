@@ -279,7 +279,7 @@ fn lay_out(rows: Vec<Row>, what: &str) -> TableState {
     let mut mismatched_rows = 0usize;
     for row in rows {
         state.begin_row();
-        let def = row.def.filter(|def| edges_ascend(def));
+        let def = row.def.filter(edges_ascend);
         if def.is_none() {
             undefined_rows += 1;
         }

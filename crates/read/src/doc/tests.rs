@@ -123,8 +123,7 @@ fn word_file(
     let mut mark_fcs = Vec::new();
     for (piece, &(fc, _)) in pieces.iter().zip(&stored) {
         let mut offset = fc;
-        let mut chars = piece.text.chars().peekable();
-        while let Some(c) = chars.next() {
+        for c in piece.text.chars() {
             let width = if piece.compressed {
                 c.len_utf8().min(2) as u32
             } else {
@@ -204,7 +203,7 @@ fn word_file(
     for (piece, &(fc, _)) in pieces.iter().zip(&stored) {
         plc.extend([0u8, 0]);
         let fc = if piece.compressed {
-            fc * 2 | 0x4000_0000
+            (fc * 2) | 0x4000_0000
         } else {
             fc
         };

@@ -462,13 +462,14 @@ impl<'a> Reader<'a> {
     /// document is Chinese and the next byte completes one, else one Windows-1252 character.
     fn decode_eight_bit(&self, fc: u32, next_in_piece: bool) -> (u32, u32, u32) {
         let at = fc as usize;
-        if self.eight_bit == GBK && next_in_piece {
-            if let Some(pair) = self.word.get(at..at + 2) {
-                let (text, malformed) = GBK.decode_without_bom_handling(pair);
-                let mut chars = text.chars();
-                if let (Some(c), None, false) = (chars.next(), chars.next(), malformed) {
-                    return (u32::from(c), fc, 2);
-                }
+        if self.eight_bit == GBK
+            && next_in_piece
+            && let Some(pair) = self.word.get(at..at + 2)
+        {
+            let (text, malformed) = GBK.decode_without_bom_handling(pair);
+            let mut chars = text.chars();
+            if let (Some(c), None, false) = (chars.next(), chars.next(), malformed) {
+                return (u32::from(c), fc, 2);
             }
         }
         let byte = self.word.get(at).copied().unwrap_or(b'?');
@@ -660,15 +661,15 @@ impl<'a> Reader<'a> {
                     props.row = Some(parse_tdef(operand));
                 }
                 SPRM_T_VERT_MERGE => {
-                    if let (Some(row), [itc, value, ..]) = (props.row.as_mut(), operand) {
-                        if let Some(flags) = row.flags.get_mut(usize::from(*itc)) {
-                            *flags &= !(TC_VERT_MERGE | TC_VERT_RESTART);
-                            *flags |= match value {
-                                1 => TC_VERT_MERGE,
-                                3 => TC_VERT_MERGE | TC_VERT_RESTART,
-                                _ => 0,
-                            };
-                        }
+                    if let (Some(row), [itc, value, ..]) = (props.row.as_mut(), operand)
+                        && let Some(flags) = row.flags.get_mut(usize::from(*itc))
+                    {
+                        *flags &= !(TC_VERT_MERGE | TC_VERT_RESTART);
+                        *flags |= match value {
+                            1 => TC_VERT_MERGE,
+                            3 => TC_VERT_MERGE | TC_VERT_RESTART,
+                            _ => 0,
+                        };
                     }
                 }
                 SPRM_T_MERGE | SPRM_T_SPLIT => {
