@@ -174,7 +174,8 @@ fn the_standard_extractor_reads_or_explains_every_fixture() {
         let Ok(entries) = std::fs::read_dir(root.join(format)) else {
             continue;
         };
-        for entry in entries.flatten() {
+        // Folders of fixtures made by other writers (fixtures/doc/abiword) have their own tests.
+        for entry in entries.flatten().filter(|entry| entry.path().is_file()) {
             let document: Document = extract_path(&entry.path(), &Options::default());
             assert_eq!(document.source.bytes.map(|b| b > 0), Some(true));
             if let Some(error) = &document.error {
