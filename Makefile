@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 JOBS ?=
 
-.PHONY: demo test lint unit build schema bench fuzz doc-converter test-tools clean real
+.PHONY: demo test lint unit build schema bench bench-doc fuzz doc-converter doc-fixtures test-tools clean real
 
 ## demo: extracts every bundled example file into out/: out/<format>/<name>.json, out/all.jsonl, out/all.csv
 FORMATS := text docx doc xlsx xls html pdf
@@ -19,8 +19,8 @@ demo: build
 build:
 	$(CARGO) build --release --locked
 
-## test: formatting, lints and every test (installs LibreOffice for the .doc tests when it can)
-test: doc-converter test-tools lint unit
+## test: formatting, lints and every test (no office suite needed: .doc and RTF are read natively)
+test: test-tools lint unit
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -29,7 +29,8 @@ lint:
 unit:
 	$(CARGO) test --workspace --locked $(JOBS)
 
-## doc-converter: installs LibreOffice (Debian package libreoffice-writer-nogui) when missing
+## doc-converter: installs LibreOffice (Debian package libreoffice-writer-nogui) when missing, for
+## the opt-in `--doc-converter soffice` fallback and its test (skipped, with a note, without it)
 doc-converter:
 	@scripts/install-libreoffice.sh || true
 
@@ -38,6 +39,14 @@ doc-converter:
 test-tools:
 	@test -x /usr/bin/time || (apt-get install -y time >/dev/null 2>&1 || \
 	    (apt-get update >/dev/null 2>&1 && apt-get install -y time >/dev/null 2>&1)) || true
+
+## doc-fixtures: remakes fixtures/rtf and fixtures/doc/abiword (installs LibreOffice and AbiWord)
+doc-fixtures:
+	scripts/make-doc-fixtures.sh
+
+## bench-doc: .doc files/s and memory, native against LibreOffice, on the same files
+bench-doc:
+	scripts/bench-doc.sh
 
 ## schema: rewrites schemas/document.schema.json from the output types
 schema:

@@ -32,7 +32,7 @@ if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
 fi
 cd "$(dirname "$0")/.."
 root="$(pwd)"
-targets="${FUZZ_TARGETS:-docx xlsx xls pdf html text normalize value}"
+targets="${FUZZ_TARGETS:-docx xlsx xls pdf html text normalize value doc rtf}"
 sanitizer="${FUZZ_SANITIZER:-none}"
 jobs="${FUZZ_JOBS:-1}"
 export RUSTC_BOOTSTRAP=1
@@ -116,6 +116,8 @@ PYTHON
         } | add_seed xlsx -
     done
     for file in fixtures/xls/*.xls; do add_seed xls "$file"; done
+    for file in fixtures/doc/*.doc; do add_seed doc "$file"; done
+    for file in fixtures/rtf/*.rtf fixtures/doc/abiword/*.doc; do add_seed rtf "$file"; done
     for file in fixtures/pdf/*.pdf; do add_seed pdf "$file"; done
     for file in fixtures/html/*.html; do add_seed html "$file"; done
     for file in fixtures/text/*.txt; do
@@ -148,9 +150,9 @@ seed
 # fuzzer's instrumentation), while a table or two reaches the same code many times faster.
 max_len() {
     case "$1" in
-        pdf) echo 524288 ;;
+        pdf | doc) echo 524288 ;;
         docx | xlsx) echo 262144 ;;
-        xls | html) echo 131072 ;;
+        xls | html | rtf) echo 131072 ;;
         text | normalize) echo 32768 ;;
         *) echo 8192 ;;
     esac
@@ -162,6 +164,7 @@ dictionaries() {
         docx | xlsx) echo "fuzz/dict/xml.dict fuzz/dict/words.dict" ;;
         html) echo "fuzz/dict/html.dict fuzz/dict/words.dict" ;;
         pdf) echo "fuzz/dict/pdf.dict" ;;
+        rtf) echo "fuzz/dict/rtf.dict fuzz/dict/words.dict" ;;
         *) echo "fuzz/dict/words.dict" ;;
     esac
 }

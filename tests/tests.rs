@@ -5,6 +5,7 @@
 mod batch;
 mod cli;
 mod csv_output;
+mod doc_converter;
 mod fields;
 mod gold;
 mod hostile;

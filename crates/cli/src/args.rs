@@ -135,6 +135,11 @@ pub struct LimitArgs {
     /// Time budget per file in seconds; 0 for none [default: 120].
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,
+
+    /// What reads the .doc files that jixiao's own reader refuses (Word 6/95, damaged files):
+    /// `soffice` converts them with LibreOffice, when it is installed [default: none].
+    #[arg(long, value_name = "PROGRAM", value_parser = ["none", "soffice"], help_heading = "Reading")]
+    pub doc_converter: Option<String>,
 }
 
 impl LimitArgs {
@@ -161,6 +166,9 @@ impl LimitArgs {
         }
         if let Some(seconds) = self.timeout {
             limits.timeout = (seconds > 0).then(|| Duration::from_secs(seconds));
+        }
+        if self.doc_converter.as_deref() == Some("soffice") {
+            limits.doc_converter = jixiao_read::doc::DocConverter::Soffice;
         }
         limits
     }

@@ -30,6 +30,7 @@ pub mod docx;
 pub mod html;
 pub mod limits;
 pub mod pdf;
+pub mod rtf;
 pub mod sheet;
 pub mod text;
 
@@ -107,7 +108,7 @@ pub enum ReadError {
     /// A size, depth or time limit was reached.
     #[error("{0}")]
     TooLarge(String),
-    /// A `.doc` file and no LibreOffice to convert it.
+    /// `--doc-converter soffice` was asked for and no LibreOffice is installed.
     #[error("{0}")]
     ConverterMissing(String),
 }

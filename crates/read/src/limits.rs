@@ -31,6 +31,9 @@ pub struct Limits {
     pub timeout: Option<Duration>,
     /// When the current file's time budget runs out; set by [`Limits::start`].
     pub deadline: Option<Instant>,
+    /// What reads the `.doc` files the native reader refuses (`--doc-converter`); by default
+    /// nothing, so no external program ever runs.
+    pub doc_converter: crate::doc::DocConverter,
 }
 
 impl Default for Limits {
@@ -46,6 +49,7 @@ impl Default for Limits {
             max_cells: 4_000_000,
             timeout: Some(Duration::from_secs(120)),
             deadline: None,
+            doc_converter: crate::doc::DocConverter::None,
         }
     }
 }

@@ -24,6 +24,7 @@ const OLE2_MAGIC: [u8; 8] = ole2::MAGIC;
 /// - OLE2 compound file → doc (a `WordDocument` stream) or xls (`Workbook` / `Book`); an
 ///   encrypted docx/xlsx (`EncryptedPackage`) → the OOXML format its extension suggests, whose
 ///   reader reports it as encrypted;
+/// - RTF (`{\rtf`) → doc, whose reader reads RTF too;
 /// - `%PDF` in the first kilobyte → pdf;
 /// - markup (`<html`, `<table`, `<!DOCTYPE html`) at the start → html;
 /// - anything else → text (the text reader rejects binary data).
@@ -43,6 +44,10 @@ pub fn detect(bytes: &[u8], extension: Option<&str>) -> Format {
         return detect_ole2(bytes, claimed)
             .or(claimed)
             .unwrap_or(Format::Doc);
+    }
+    if crate::rtf::is_rtf(bytes) {
+        // RTF, which many systems write under a .doc name, is read by the .doc reader.
+        return Format::Doc;
     }
     let head = &bytes[..bytes.len().min(1024)];
     if find(head, b"%PDF-").is_some() {

@@ -27,7 +27,7 @@
 //! text is trimmed; `☒` is written as [`jixiao_grid::CHECKED`].
 
 mod body;
-mod table;
+pub(crate) mod table;
 #[cfg(test)]
 mod tests;
 
@@ -53,7 +53,7 @@ const HOLD_AT_MOST: u64 = 32 << 20;
 /// `EncryptedPackage`), [`ReadError::Unreadable`] for a damaged package or one without a main
 /// part, and [`ReadError::TooLarge`] past the inflation, depth, cell or time limits.
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
-    if bytes.starts_with(&crate::doc::OLE2_MAGIC) {
+    if crate::detect::is_ole2(bytes) {
         return Err(crate::doc::ole_error(bytes));
     }
     let mut archive = Archive::open(bytes, "Word document")?;
@@ -172,7 +172,7 @@ fn invalid_bytes(encoding: &str) -> Diagnostic {
 
 /// Final form of a cell's or paragraph's text: trimmed, with the "ballot box with X" written
 /// as the checked box of the grid convention.
-fn tidy(text: String) -> String {
+pub(crate) fn tidy(text: String) -> String {
     const BALLOT_X: char = '☒';
     let trimmed = text.trim();
     let mut text = if trimmed.len() == text.len() {

@@ -15,11 +15,11 @@ use super::tidy;
 
 /// The most grid columns a table may have. Word allows 63 and LibreOffice 1024; the cap only
 /// keeps a hostile `w:gridSpan` or `w:gridBefore` from making the grid allocate without bound.
-pub(super) const MAX_COLUMNS: usize = 1024;
+pub(crate) const MAX_COLUMNS: usize = 1024;
 
 /// A merge mark on a cell (`w:vMerge` or the old `w:hMerge`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) enum Merge {
+pub(crate) enum Merge {
     /// The cell is not part of a merge.
     #[default]
     None,
@@ -31,7 +31,7 @@ pub(super) enum Merge {
 
 impl Merge {
     /// Reads a merge mark from its `w:val`. A missing value means "continue" in the standard.
-    pub(super) fn from_val(value: Option<&str>) -> Merge {
+    pub(crate) fn from_val(value: Option<&str>) -> Merge {
         match value.map(str::trim) {
             Some("restart") => Merge::Restart,
             _ => Merge::Continue,
@@ -41,7 +41,7 @@ impl Merge {
 
 /// The `w:tc` being read: its text so far and the properties from its `w:tcPr`.
 #[derive(Debug, Default)]
-pub(super) struct OpenCell {
+pub(crate) struct OpenCell {
     pub text: String,
     /// `w:gridSpan`: how many grid columns the cell covers.
     pub grid_span: usize,
@@ -54,7 +54,7 @@ pub(super) struct OpenCell {
 
 /// A table being read.
 #[derive(Debug)]
-pub(super) struct TableState {
+pub(crate) struct TableState {
     /// The order in which the table began among the tables of its top-level table (0 for the
     /// top-level table itself), so nested tables can be emitted in document order.
     pub seq: usize,
@@ -90,7 +90,7 @@ pub(super) struct TableState {
 }
 
 impl TableState {
-    pub(super) fn new(seq: usize) -> Self {
+    pub(crate) fn new(seq: usize) -> Self {
         TableState {
             seq,
             cells: Vec::new(),
@@ -112,13 +112,13 @@ impl TableState {
     }
 
     /// Counts one `w:gridCol` of the table's `w:tblGrid`.
-    pub(super) fn add_grid_column(&mut self) {
+    pub(crate) fn add_grid_column(&mut self) {
         if self.grid_cols < MAX_COLUMNS {
             self.grid_cols += 1;
         }
     }
 
-    pub(super) fn begin_row(&mut self) {
+    pub(crate) fn begin_row(&mut self) {
         if self.row_open {
             self.stray_rows += 1;
             return;
@@ -132,20 +132,20 @@ impl TableState {
     }
 
     /// `w:gridBefore`: the row starts this many grid columns to the right.
-    pub(super) fn set_grid_before(&mut self, columns: usize) {
+    pub(crate) fn set_grid_before(&mut self, columns: usize) {
         if self.row_open && self.row_cells == 0 {
             self.grid_before = columns.min(MAX_COLUMNS);
         }
     }
 
     /// The row is a tracked deletion.
-    pub(super) fn delete_row(&mut self) {
+    pub(crate) fn delete_row(&mut self) {
         if self.row_open {
             self.row_deleted = true;
         }
     }
 
-    pub(super) fn end_row(&mut self) {
+    pub(crate) fn end_row(&mut self) {
         if self.stray_rows > 0 {
             self.stray_rows -= 1;
             return;
@@ -163,7 +163,7 @@ impl TableState {
     }
 
     /// Starts a `w:tc`. A cell outside any row (malformed markup) opens a row of its own.
-    pub(super) fn begin_cell(&mut self, field_base: usize) {
+    pub(crate) fn begin_cell(&mut self, field_base: usize) {
         if self.cell.is_some() {
             self.stray_cells += 1;
             return;
@@ -183,7 +183,7 @@ impl TableState {
     }
 
     /// True when a `w:tc` end closes the open cell, false when it belongs to a stray start.
-    pub(super) fn closes_cell(&mut self) -> bool {
+    pub(crate) fn closes_cell(&mut self) -> bool {
         if self.stray_cells > 0 {
             self.stray_cells -= 1;
             return false;
@@ -193,7 +193,7 @@ impl TableState {
 
     /// Places the cell that just ended. Returns true when a new cell was added to the table
     /// (a continuation extends an existing one instead).
-    pub(super) fn end_cell(&mut self) -> bool {
+    pub(crate) fn end_cell(&mut self) -> bool {
         let Some(open) = self.cell.take() else {
             return false;
         };
@@ -327,7 +327,7 @@ impl TableState {
     /// The table's text for the cell of an outer table that holds it: one line per row, the
     /// cells of a row separated by a space. The nested table is also emitted as a grid of its
     /// own, so nothing of its structure is lost by flattening it here.
-    pub(super) fn flattened_text(&self) -> String {
+    pub(crate) fn flattened_text(&self) -> String {
         let mut out = String::new();
         let mut current_row = None;
         for cell in &self.cells {
@@ -351,7 +351,7 @@ impl TableState {
     }
 
     /// Builds the grid. `None` for a table without a single cell, with a diagnostic.
-    pub(super) fn finish(mut self) -> (Option<Grid>, Vec<Diagnostic>) {
+    pub(crate) fn finish(mut self) -> (Option<Grid>, Vec<Diagnostic>) {
         if self.cell.is_some() {
             self.end_cell();
         }
