@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 JOBS ?=
 
-.PHONY: demo test lint unit build schema bench fuzz doc-converter clean
+.PHONY: demo test lint unit build schema bench fuzz doc-converter fixtures-web clean
 
 ## demo: extracts every bundled example file into out/: out/<format>/<name>.json, out/all.jsonl, out/all.csv
 FORMATS := text docx doc xlsx xls html pdf
@@ -36,6 +36,10 @@ doc-converter:
 ## schema: rewrites schemas/document.schema.json from the output types
 schema:
 	$(CARGO) run --quiet -- schema > schemas/document.schema.json
+
+## fixtures-web: rewrites fixtures/web/ (text dialects, saved government pages, Chromium-printed PDFs) from ../shared/corpus; installs Debian's chromium when missing
+fixtures-web:
+	scripts/web-fixtures.sh
 
 ## bench: throughput and memory figures, written into BENCHMARKS.md
 bench:
