@@ -106,9 +106,9 @@ fn is_widgets(text: &str) -> bool {
     }
     loop {
         match WIDGETS.iter().find(|widget| rest.starts_with(*widget)) {
-            Some(widget) => rest.drain(..widget.len()),
+            Some(widget) => rest.replace_range(..widget.len(), ""),
             None => return rest.is_empty(),
-        };
+        }
     }
 }
 
