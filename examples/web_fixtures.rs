@@ -164,7 +164,11 @@ fn blank_lines(document: &Document) -> String {
                             let lines = cell_lines(cell);
                             if lines.is_empty() {
                                 empty += 1;
-                                let blank = if empty % 2 == 0 { "  " } else { "&nbsp;" };
+                                let blank = if empty.is_multiple_of(2) {
+                                    "  "
+                                } else {
+                                    "&nbsp;"
+                                };
                                 blank.to_string()
                             } else {
                                 lines.join("\n")
