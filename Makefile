@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 JOBS ?=
 
-.PHONY: demo test lint unit build schema bench bench-doc fuzz doc-converter doc-fixtures test-tools clean real
+.PHONY: demo test lint unit build schema bench bench-doc fuzz doc-converter doc-fixtures fixtures-web test-tools clean real
 
 ## demo: extracts every bundled example file into out/: out/<format>/<name>.json, out/all.jsonl, out/all.csv
 FORMATS := text docx doc xlsx xls html pdf
@@ -57,6 +57,10 @@ schema:
 REAL ?= ../shared/corpus/real
 real: build
 	python3 scripts/real_report.py ./target/release/jixiao $(REAL)
+
+## fixtures-web: rewrites fixtures/web/ (text dialects, saved government pages, Chromium-printed PDFs) from ../shared/corpus; installs Debian's chromium when missing
+fixtures-web:
+	scripts/web-fixtures.sh
 
 ## bench: throughput and memory figures, written into BENCHMARKS.md
 bench:

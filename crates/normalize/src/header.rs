@@ -311,16 +311,36 @@ enum Role {
     Other,
 }
 
+/// A header key without the period qualifier of a two-sided header: `二级指标(长期)` →
+/// `二级指标`, `三级指标(年度)` → `三级指标` (the period itself is read by [`period_of`]).
+fn without_period(key: &str) -> &str {
+    const QUALIFIERS: &[&str] = &[
+        "(长期)",
+        "(中长期)",
+        "(中期)",
+        "(年度)",
+        "(本年度)",
+        "(当年)",
+        "(全年)",
+    ];
+    QUALIFIERS
+        .iter()
+        .find_map(|qualifier| key.strip_suffix(qualifier))
+        .filter(|base| !base.is_empty())
+        .unwrap_or(key)
+}
+
 /// The role of a header cell, by its key (NFKC, whitespace removed). The more specific keys
 /// come first: 指标值类型 and 指标值内容 are no value columns, 实际完成值 is one.
 fn role(key: &str) -> Role {
-    // A weight in the header (`分值权重（90分）`) does not change what the column is.
-    let key = crate::vocab::name_key(key);
+    // A period qualifier of a two-sided header (`三级指标(年度)`) or a weight
+    // (`分值权重（90分）`) does not change what the column is.
+    let key = crate::vocab::name_key(without_period(key));
     let key = key.as_str();
     match key {
         "一级指标" | "一级" | "一级指标名称" => return Role::Level1,
         "二级指标" | "二级" | "二级指标名称" => return Role::Level2,
-        "三级指标" | "三级" | "三级指标名称" => return Role::Level3,
+        "三级指标" | "三级" | "三级指标名称" | "三级指标内容" => return Role::Level3,
         "指标内容" | "指标名称" | "绩效指标" | "绩效指标名称" => {
             return Role::Level3OrDescription;
         }
@@ -697,6 +717,64 @@ mod tests {
         assert_eq!(columns.sides[0].values[0].period, Some(Period::LongTerm));
         assert_eq!(columns.sides[1].values[0].period, Some(Period::Annual));
         assert_eq!(columns.sides[1].level3, Some(Span { start: 6, end: 7 }));
+    }
+
+    #[test]
+    fn two_sided_header_with_period_qualifiers_after_one_shared_level1() {
+        let columns = header(&[
+            "一级指标",
+            "二级指标(长期)",
+            "三级指标(长期)",
+            "指标值(长期)",
+            "二级指标（年度）",
+            "三级指标（年度）",
+            "指标值（年度）",
+        ])
+        .expect("header");
+        assert_eq!(columns.level1, Span { start: 0, end: 1 });
+        assert_eq!(columns.sides.len(), 2);
+        assert_eq!(columns.sides[0].level2, Some(Span { start: 1, end: 2 }));
+        assert_eq!(columns.sides[0].level3, Some(Span { start: 2, end: 3 }));
+        assert_eq!(columns.sides[0].values[0].period, Some(Period::LongTerm));
+        assert_eq!(columns.sides[0].values[0].label, "指标值(长期)");
+        assert_eq!(columns.sides[1].level2, Some(Span { start: 4, end: 5 }));
+        assert_eq!(columns.sides[1].level3, Some(Span { start: 5, end: 6 }));
+        assert_eq!(columns.sides[1].values[0].period, Some(Period::Annual));
+    }
+
+    #[test]
+    fn other_names_of_the_level3_and_value_columns() {
+        for name in ["指标名称", "绩效指标"] {
+            let columns = header(&["一级指标", "二级指标", name, "指标值及单位"]).expect("header");
+            assert_eq!(
+                columns.sides[0].level3,
+                Some(Span { start: 2, end: 3 }),
+                "{name}"
+            );
+            assert_eq!(columns.sides[0].values[0].label, "指标值及单位");
+            assert_eq!(columns.sides[0].values[0].period, None);
+        }
+        // A leading label cell (本年度 绩效指标, or 绩效指标 left of 一级) belongs to no column.
+        for label in ["本年度 绩效指标", "绩效指标"] {
+            let columns =
+                header(&[label, "一级指标", "二级指标", "三级指标", "指标值"]).expect("header");
+            assert_eq!(columns.level1, Span { start: 1, end: 2 }, "{label}");
+            assert_eq!(columns.role_at(0), None, "{label}");
+            assert_eq!(columns.sides.len(), 1);
+            assert_eq!(columns.sides[0].level3, Some(Span { start: 3, end: 4 }));
+        }
+    }
+
+    #[test]
+    fn period_qualifiers_are_dropped_from_roles_only() {
+        assert_eq!(without_period("二级指标(长期)"), "二级指标");
+        assert_eq!(without_period("三级指标(年度)"), "三级指标");
+        assert_eq!(without_period("(年度)"), "(年度)");
+        assert_eq!(role("二级指标(中长期)"), Role::Level2);
+        assert_eq!(role("指标名称"), Role::Level3OrDescription);
+        assert_eq!(role("本年度绩效指标"), Role::Other);
+        assert_eq!(period_of("指标值(长期)"), Some(Period::LongTerm));
+        assert_eq!(period_of("指标值(年度)"), Some(Period::Annual));
     }
 
     #[test]

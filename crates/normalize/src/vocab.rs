@@ -49,7 +49,9 @@ const LEVEL1: &[Level1] = &[
 const OUTPUT_LIKE: &[&str] = &["产出指标", "完成指标"];
 const COST_PARENTS: &[&str] = &["产出指标", "成本指标", "完成指标"];
 const BENEFIT: &[&str] = &["效益指标"];
-const SATISFACTION: &[&str] = &["满意度指标"];
+/// The old template (before 满意度指标 became a 一级 of its own) put
+/// 社会公众或服务对象满意度指标 under 效益指标; both parents are right.
+const SATISFACTION: &[&str] = &["满意度指标", "效益指标"];
 const COST: &[&str] = &["成本指标"];
 
 const LEVEL2: &[Level2] = &[
@@ -315,6 +317,8 @@ mod tests {
         );
         assert_eq!(level2(" 服务对象 满意度 "), Some("服务对象满意度指标"));
         assert_eq!(level1("产出指标（50分）"), Some("产出指标"));
+        assert_eq!(level1("产出指标(50分)"), Some("产出指标"));
+        assert_eq!(level1("效益指标（30分）"), Some("效益指标"));
         assert_eq!(level1("满意度"), Some("满意度指标"));
         assert_eq!(level2("办公用房租金"), None);
     }
@@ -382,6 +386,8 @@ mod tests {
     fn cost_may_sit_under_output_or_the_2021_cost_level() {
         assert_eq!(parents("成本指标"), ["产出指标", "成本指标", "完成指标"]);
         assert_eq!(parents("社会效益指标"), ["效益指标"]);
+        // The old template: satisfaction is a 二级 of 效益指标.
+        assert_eq!(parents("服务对象满意度指标"), ["满意度指标", "效益指标"]);
         assert!(parents("未知").is_empty());
     }
 }

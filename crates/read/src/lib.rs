@@ -24,6 +24,7 @@
 //! bound: sizes, depths and time are capped by [`Limits`].
 
 pub mod archive;
+pub mod chrome;
 pub mod detect;
 pub mod doc;
 pub mod docx;

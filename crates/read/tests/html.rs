@@ -142,6 +142,35 @@ fn nested_tables_keep_their_text_in_the_cell_and_follow_as_grids() {
 }
 
 #[test]
+fn a_saved_government_page_gives_its_form_without_layout_or_chrome() {
+    let markup = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\">\
+        </head><body><table width=1000 border=0><tr><td>当前位置：首页 &gt; 政务公开 &gt; 部门预算</td></tr>\
+        <tr><td><table border=0><tr><td>索引号：</td><td>1142/2024-00158</td><td>发布机构：</td><td>区局</td></tr>\
+        <tr><td>发布日期：</td><td>2024-02-05</td><td>有效性：</td><td>有效</td></tr></table></td></tr>\
+        <tr><td><table width=100% border=0><tr><td><p>1、办公设备购置绩效目标表</p>\
+        <table border=0 style=\"border-collapse:collapse\"><tr><td>一级指标</td><td>二级指标</td><td>指标值</td></tr>\
+        <tr><td rowspan=2>产出指标</td><td>数量指标</td><td>≥5台</td></tr><tr><td>质量指标</td><td>&nbsp;</td></tr></table>\
+        </td></tr><tr><td>附件：绩效目标表.xls</td></tr></table></td></tr>\
+        <tr><td>扫一扫在手机打开当前页</td></tr><tr><td>打印本页 关闭窗口</td></tr></table></body></html>";
+    let (bytes, _, _) = GBK.encode(markup);
+    let document = html::read(&bytes, &Limits::default()).expect("read");
+    assert_eq!(document.encoding.as_deref(), Some("gb18030"));
+    let all = grids(&document);
+    assert_eq!(all.len(), 1, "{}", document.render());
+    assert_eq!(all[0].rows(), 3);
+    assert_eq!(all[0].slot(2, 0).expect("merged").cell.text, "产出指标");
+    assert_eq!(all[0].slot(2, 2).expect("empty").cell.text, "");
+    let paragraphs: Vec<&str> = document.paragraphs().collect();
+    assert_eq!(paragraphs, ["1、办公设备购置绩效目标表"]);
+    let dropped = document
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "page_chrome_removed")
+        .count();
+    assert_eq!(dropped, 6, "{:?}", document.diagnostics);
+}
+
+#[test]
 fn line_breaks_checkboxes_and_whitespace_inside_cells() {
     let document = page(
         "<table><tr>\

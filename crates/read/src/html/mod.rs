@@ -94,6 +94,60 @@ fn is_block(name: &str) -> bool {
     )
 }
 
+/// True for a table that lays out the page rather than holding data: it has a table nested
+/// in its cells, and either one cell per row (a column of page regions) or a quarter or less
+/// of the text of the nested ones as its own (outside the nested tables). Government pages put breadcrumbs, metadata and the content area in such
+/// tables, with the form itself nested inside; reading them as flow gives the form as its own
+/// grid and the text around it as paragraphs. A data table with a small table nested in one
+/// cell keeps being read as a table.
+fn is_layout_table(table: NodeRef<'_, Node>) -> bool {
+    let (mut own, mut nested) = (0usize, 0usize);
+    let (mut cells_in_row, mut widest_row) = (0usize, 0usize);
+    let mut depth = 0usize;
+    let mut skip: Option<ego_tree::NodeId> = None;
+    for edge in table.traverse() {
+        match edge {
+            Edge::Open(node) if node.id() != table.id() => {
+                if skip.is_some() {
+                    continue;
+                }
+                match node.value() {
+                    Node::Text(run) => {
+                        let count = run.chars().filter(|c| !c.is_whitespace()).count();
+                        if depth == 0 {
+                            own += count;
+                        } else {
+                            nested += count;
+                        }
+                    }
+                    Node::Element(element) if SKIPPED.contains(&element.name()) => {
+                        skip = Some(node.id());
+                    }
+                    Node::Element(element) if element.name() == "table" => depth += 1,
+                    Node::Element(element) if depth == 0 => match element.name() {
+                        "tr" => cells_in_row = 0,
+                        "td" | "th" => {
+                            cells_in_row += 1;
+                            widest_row = widest_row.max(cells_in_row);
+                        }
+                        _ => {}
+                    },
+                    _ => {}
+                }
+            }
+            Edge::Close(node) if node.id() != table.id() => {
+                if skip == Some(node.id()) {
+                    skip = None;
+                } else if skip.is_none() && name_of(node) == Some("table") {
+                    depth = depth.saturating_sub(1);
+                }
+            }
+            _ => {}
+        }
+    }
+    nested > 0 && (widest_row <= 1 || own.saturating_mul(4) <= nested)
+}
+
 /// The local name of an element node.
 fn name_of<'a>(node: NodeRef<'a, Node>) -> Option<&'a str> {
     node.value().as_element().map(|element| element.name())
@@ -177,10 +231,15 @@ impl Walker<'_> {
                             let name = element.name();
                             if SKIPPED.contains(&name) {
                                 skip = Some(node.id());
+                            } else if name == "table" && is_layout_table(node) {
+                                // A layout table: its cells are page regions, read as flow.
+                                self.flush_paragraph();
                             } else if name == "table" {
                                 self.flush_paragraph();
                                 self.tables(node)?;
                                 skip = Some(node.id());
+                            } else if matches!(name, "td" | "th") {
+                                self.flush_paragraph();
                             } else if name == "br" {
                                 self.paragraph.line_break();
                             } else if name == "input" {
@@ -204,7 +263,7 @@ impl Walker<'_> {
                         continue;
                     }
                     if let Some(name) = name_of(node)
-                        && is_block(name)
+                        && (is_block(name) || matches!(name, "td" | "th" | "table"))
                     {
                         self.flush_paragraph();
                         if matches!(name, "pre" | "listing" | "textarea") {
@@ -220,12 +279,71 @@ impl Walker<'_> {
 
     fn flush_paragraph(&mut self) {
         let text = self.paragraph.finish();
+        if crate::chrome::is_page_chrome(&text) {
+            self.document
+                .diagnostics
+                .push(crate::chrome::removed(&text, Default::default()));
+            return;
+        }
         if !text.is_empty() {
             self.document.blocks.push(Block::Paragraph(Paragraph {
                 text,
                 source: Default::default(),
             }));
         }
+    }
+
+    /// Drops the rows of a table that are page chrome (索引号 | … | 发布机构 | …): rows whose
+    /// first cell with text is chrome and that no cell spans into or out of. The rows below
+    /// move up.
+    fn without_chrome_rows(&mut self, cells: Vec<jixiao_grid::Cell>) -> Vec<jixiao_grid::Cell> {
+        let rows = cells
+            .iter()
+            .map(|cell| cell.row + cell.row_span)
+            .max()
+            .unwrap_or(0);
+        let mut first_text: Vec<Option<&str>> = vec![None; rows];
+        let mut spanned = vec![false; rows];
+        for cell in &cells {
+            if cell.row_span > 1 {
+                for flag in spanned.iter_mut().skip(cell.row).take(cell.row_span) {
+                    *flag = true;
+                }
+            }
+            let slot = &mut first_text[cell.row];
+            if slot.is_none() && !cell.text.trim().is_empty() {
+                *slot = Some(cell.text.as_str());
+            }
+        }
+        let chrome: Vec<bool> = first_text
+            .iter()
+            .zip(&spanned)
+            .map(|(text, spanned)| !spanned && text.is_some_and(crate::chrome::is_page_chrome))
+            .collect();
+        if !chrome.contains(&true) {
+            return cells;
+        }
+        let mut shift = vec![0usize; rows];
+        let mut dropped = 0;
+        for (row, is_chrome) in chrome.iter().enumerate() {
+            shift[row] = dropped;
+            if *is_chrome {
+                dropped += 1;
+                if let Some(text) = first_text[row] {
+                    self.document
+                        .diagnostics
+                        .push(crate::chrome::removed(text, Default::default()));
+                }
+            }
+        }
+        cells
+            .into_iter()
+            .filter(|cell| !chrome[cell.row])
+            .map(|mut cell| {
+                cell.row -= shift[cell.row];
+                cell
+            })
+            .collect()
     }
 
     /// Emits a table and, after it, the tables nested in its cells (depth first, in document
@@ -264,8 +382,12 @@ impl Walker<'_> {
                     .at(location.clone()),
                 );
             }
+            let cells = self.without_chrome_rows(read.cells);
+            if cells.is_empty() {
+                continue;
+            }
             let mut builder = GridBuilder::new();
-            for cell in read.cells {
+            for cell in cells {
                 builder.push(cell);
             }
             let (grid, repairs) = builder.build(location);

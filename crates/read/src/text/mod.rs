@@ -27,9 +27,13 @@
 //! # Ok::<(), jixiao_read::ReadError>(())
 //! ```
 
+mod blank;
 mod cells;
 mod clean;
 pub(crate) mod decode;
+mod markdown;
+mod pipe;
+mod spaced;
 mod tsv;
 
 use jixiao_grid::{Block, Cell, Diagnostic, Document, GridBuilder, Location, Paragraph, Source};
@@ -62,6 +66,10 @@ pub fn read(bytes: &[u8], extension: Option<&str>, limits: &Limits) -> Result<Do
     match Dialect::of(text) {
         Dialect::CellPerLine => cells::parse(text, &mut sink)?,
         Dialect::Tsv => tsv::parse(text, &mut sink)?,
+        Dialect::BlankLine => blank::parse(text, &mut sink)?,
+        Dialect::PipeLines => pipe::parse(text, &mut sink)?,
+        Dialect::Markdown => markdown::parse(text, &mut sink)?,
+        Dialect::Spaced => spaced::parse(text, &mut sink)?,
     }
     sink.check_held()?;
     Ok(sink.document)
@@ -74,29 +82,104 @@ pub(crate) enum Dialect {
     CellPerLine,
     /// Each row on one line, cells split by tabs.
     Tsv,
+    /// Each cell a line, a blank line between cells, two between rows ([`blank`]).
+    BlankLine,
+    /// Each cell a line ending in ` |`, rows started by `|` ([`pipe`]).
+    PipeLines,
+    /// Markdown pipe tables ([`markdown`]).
+    Markdown,
+    /// Columns aligned with spaces ([`spaced`]).
+    Spaced,
+}
+
+/// What the lines of a document vote for.
+#[derive(Debug, Default)]
+struct Votes {
+    tab_cells: usize,
+    tab_rows: usize,
+    pipe_cells: usize,
+    pipe_bars: usize,
+    markdown_rows: usize,
+    markdown_rules: usize,
+    empty_cells: usize,
+    gapped: usize,
 }
 
 impl Dialect {
-    /// Decides by votes: a line with exactly one tab, at its start, is a cell-per-line cell; a
-    /// line with a tab anywhere after its first character is a tab-separated row (such a row
-    /// may itself start with a tab when its first cell is empty, so leading tabs alone decide
-    /// nothing). Ties, and text without tabs, go to cell-per-line, which reads lines without
-    /// tabs as paragraphs just as the tab-separated reader does.
+    /// Decides by votes, by content only.
+    ///
+    /// - A line with exactly one tab, at its start, is a cell-per-line cell; a line with a tab
+    ///   anywhere after its first character is a tab-separated row (such a row may itself start
+    ///   with a tab when its first cell is empty, so leading tabs alone decide nothing).
+    /// - A Markdown table needs a rule line (`|---|`) and rows `| … |`.
+    /// - The pipe-line dialect needs lines `text |` and bare `|` lines.
+    /// - The blank-line dialect needs empty-cell lines (only spaces or `&nbsp;`) between blank
+    ///   lines.
+    /// - The space-aligned dialect needs lines with gaps of two spaces or more.
+    ///
+    /// Tabs win over the blank-line and space-aligned votes when they are at least as many.
+    /// Ties between the two tab dialects, and text that votes for nothing, go to cell-per-line,
+    /// which reads lines without tabs as paragraphs just as the other readers do.
     pub(crate) fn of(text: &str) -> Dialect {
-        let (mut cell_lines, mut row_lines) = (0usize, 0usize);
-        for line in text.split('\n') {
-            let bytes = line.as_bytes();
-            match bytes.iter().skip(1).position(|&byte| byte == b'\t') {
-                Some(_) => row_lines += 1,
-                None if bytes.first() == Some(&b'\t') => cell_lines += 1,
-                None => {}
-            }
+        let votes = Votes::of(text);
+        let tabs = votes.tab_cells + votes.tab_rows;
+        if votes.markdown_rules >= 1 && votes.markdown_rows >= 2 && votes.markdown_rows > tabs {
+            return Dialect::Markdown;
         }
-        if row_lines > cell_lines {
+        if votes.pipe_cells >= 2
+            && votes.pipe_bars >= 2
+            && votes.pipe_cells + votes.pipe_bars > tabs
+        {
+            return Dialect::PipeLines;
+        }
+        let tabs_win = tabs > 0 && tabs >= votes.empty_cells && tabs >= votes.gapped;
+        if !tabs_win && votes.empty_cells >= 2 {
+            return Dialect::BlankLine;
+        }
+        if !tabs_win && votes.gapped >= 3 {
+            return Dialect::Spaced;
+        }
+        if votes.tab_rows > votes.tab_cells {
             Dialect::Tsv
         } else {
             Dialect::CellPerLine
         }
+    }
+}
+
+impl Votes {
+    fn of(text: &str) -> Votes {
+        let mut votes = Votes::default();
+        let mut previous_blank = true;
+        let mut lines = text.split('\n').peekable();
+        while let Some(line) = lines.next() {
+            let bytes = line.as_bytes();
+            match bytes.iter().skip(1).position(|&byte| byte == b'\t') {
+                Some(_) => votes.tab_rows += 1,
+                None if bytes.first() == Some(&b'\t') => votes.tab_cells += 1,
+                None => {}
+            }
+            if markdown::is_rule(line) {
+                votes.markdown_rules += 1;
+            } else if markdown::is_row(line) {
+                votes.markdown_rows += 1;
+            } else if pipe::is_cell_line(line) {
+                votes.pipe_cells += 1;
+            } else if pipe::is_bar_line(line) {
+                votes.pipe_bars += 1;
+            }
+            let next_blank = lines
+                .peek()
+                .is_none_or(|next| next.trim_end_matches('\r').is_empty());
+            if previous_blank && next_blank && blank::is_empty_cell_line(line) {
+                votes.empty_cells += 1;
+            }
+            if spaced::has_gap(line) {
+                votes.gapped += 1;
+            }
+            previous_blank = line.trim_end_matches('\r').is_empty();
+        }
+        votes
     }
 }
 
@@ -191,6 +274,10 @@ impl<'l> Sink<'l> {
         if text.is_empty() {
             return Ok(());
         }
+        if crate::chrome::is_page_chrome(text) {
+            self.diagnostic(crate::chrome::removed(text, Source::line(line)));
+            return Ok(());
+        }
         self.held += text.len();
         self.count_cells(1)?;
         self.document.blocks.push(Block::Paragraph(Paragraph {
@@ -223,7 +310,20 @@ impl<'l> Sink<'l> {
     }
 
     /// Builds a grid from rows of 1×1 cells and adds it.
-    pub fn table(&mut self, rows: Vec<RowDraft>) {
+    pub fn table(&mut self, mut rows: Vec<RowDraft>) {
+        // Chrome rows (索引号 | … | 发布机构 | …) are dropped where they enter.
+        rows.retain(|row| {
+            let first = row.cells.iter().find(|cell| !cell.text.trim().is_empty());
+            match first {
+                Some(cell) if crate::chrome::is_page_chrome(&cell.text) => {
+                    self.document
+                        .diagnostics
+                        .push(crate::chrome::removed(&cell.text, Source::line(cell.line)));
+                    false
+                }
+                _ => true,
+            }
+        });
         let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
             return;
         };
@@ -268,6 +368,31 @@ mod tests {
             Dialect::Tsv
         );
         assert_eq!(Dialect::of("只有段落\n没有表格\n"), Dialect::CellPerLine);
+    }
+
+    #[test]
+    fn dialects_of_web_copies_are_told_by_content() {
+        assert_eq!(
+            Dialect::of("| 一级指标 | 指标值 |\n|---|---|\n| 产出指标 | 5台 |\n"),
+            Dialect::Markdown
+        );
+        assert_eq!(
+            Dialect::of("|\n一级指标 |\n指标值 |\n|\n数量指标 |\n||\n"),
+            Dialect::PipeLines
+        );
+        assert_eq!(
+            Dialect::of("一级指标\n\n指标值\n\n\n&nbsp;\n\n5台\n\n\n  \n\n6台\n"),
+            Dialect::BlankLine
+        );
+        assert_eq!(
+            Dialect::of("一级指标  指标值\n产出指标  5台\n          6台\n"),
+            Dialect::Spaced
+        );
+        // Paragraphs with a stray double space, and one line of spaces, stay paragraphs.
+        assert_eq!(
+            Dialect::of("第一段  有两个空格\n\n   \n\n第二段\n"),
+            Dialect::CellPerLine
+        );
     }
 
     #[test]
