@@ -130,8 +130,10 @@ impl From<value::Parsed> for Parsed {
 
 impl From<model::Value> for Value {
     fn from(value: model::Value) -> Self {
+        let label = crate::labels::value_label(&value.label);
         Value {
-            label: value.label,
+            label_raw: (label != value.label).then_some(value.label),
+            label,
             period: value.period.map(Period::from),
             raw: value.raw,
             parsed: value.parsed.map(Parsed::from),
@@ -156,6 +158,16 @@ impl From<model::Indicator> for Indicator {
             basis: indicator.basis,
             values: indicator.values.into_iter().map(Value::from).collect(),
             location: indicator.location.into(),
+        }
+    }
+}
+
+impl From<model::SpendingItem> for SpendingItem {
+    fn from(item: model::SpendingItem) -> Self {
+        SpendingItem {
+            parsed: value::parse(&item.raw).map(Parsed::from),
+            label: item.label,
+            raw: item.raw,
         }
     }
 }
@@ -262,7 +274,7 @@ impl From<model::Table> for Table {
             spending_plan: table
                 .spending_plan
                 .into_iter()
-                .map(LabelledText::from)
+                .map(SpendingItem::from)
                 .collect(),
             goals: table.goals.into(),
             tasks: table.tasks.into_iter().map(Task::from).collect(),
