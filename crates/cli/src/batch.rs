@@ -469,10 +469,19 @@ fn already_written(input: &Input, output: &Path, options: &Options) -> bool {
 
 /// Inflates one entry of a zip archive of documents under the inflation limit, refusing an
 /// entry whose declared size is over it before inflating a byte.
-fn read_zip_entry(archive: &Path, entry: &str, options: &Options) -> Result<Vec<u8>, Document> {
+fn read_zip_entry(
+    archive: &Path,
+    entry: &str,
+    options: &Options,
+) -> Result<Vec<u8>, Box<Document>> {
     let label = format!("{}/{entry}", archive.display());
     let fail = |code: ErrorCode, message: String| {
-        Document::failed(Source::new(label.clone()), code, message, Vec::new())
+        Box::new(Document::failed(
+            Source::new(label.clone()),
+            code,
+            message,
+            Vec::new(),
+        ))
     };
     let file = File::open(archive).map_err(|error| {
         fail(
@@ -536,7 +545,7 @@ fn extract_input<E: Extractor>(extractor: &E, input: &Input, options: &Options) 
         Input::File(path) => extract_path_with(extractor, path, options),
         Input::ZipEntry { archive, entry } => match read_zip_entry(archive, entry, options) {
             Ok(bytes) => extract_bytes_with(extractor, &bytes, &input.label(), options),
-            Err(document) => document,
+            Err(document) => *document,
         },
         Input::Unlistable { path, message } => Document::failed(
             Source::new(path.to_string_lossy()),

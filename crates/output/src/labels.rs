@@ -71,7 +71,8 @@ fn fill_parsed(parsed: &mut Parsed, year: u16) {
         .flatten()
     {
         if let Some(rest) = date.strip_prefix("--") {
-            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+            let leap =
+                year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
             // The end of February of an unnamed year was written as its 29th.
             let rest = if rest == "02-29" && !leap {
                 "02-28"
