@@ -166,7 +166,8 @@ fn a_panicking_file_fails_alone_and_the_batch_completes() {
     assert_eq!(summary.failures[0].1, ErrorCode::Internal);
     let rendered = summary.render();
     assert!(
-        rendered.starts_with("4 files: 2 ok, 0 partial, 2 failed; 4 tables, 4 indicators;"),
+        rendered
+            .starts_with("4 files: 2 ok, 0 partial, 0 empty, 2 failed; 4 tables, 4 indicators;"),
         "{rendered}"
     );
     assert!(rendered.contains("2.txt: internal:"), "{rendered}");
@@ -250,6 +251,22 @@ fn folders_are_walked_sorted_skipping_hidden_lock_files_and_links() {
         names,
         ["/a.pdf", "/b/10.docx", "/b/2.docx", "/b/c/deep.xlsx"]
     );
+    // Links inside a folder are not followed by default, and the summary says so.
+    #[cfg(unix)]
+    {
+        let skipped: Vec<&str> = inputs
+            .skipped
+            .iter()
+            .map(|skipped| skipped.reason.as_str())
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                "a symbolic link (-L follows links)",
+                "a symbolic link (-L follows links)"
+            ]
+        );
+    }
 }
 
 #[test]

@@ -59,20 +59,29 @@ fn header_names_every_column_once() {
     let rows = records(&bytes);
     assert_eq!(rows.len(), 1);
     let header = &rows[0];
-    assert_eq!(header.len(), 14 + 27 + 1);
+    let expected: Vec<&str> = jixiao_output::INDICATOR_COLUMNS
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
+    assert_eq!(header, &expected);
     assert_eq!(
-        header[..5],
-        ["path", "format", "status", "error_code", "error_message"]
+        header[..6],
+        [
+            "path",
+            "format",
+            "sha256",
+            "status",
+            "error_code",
+            "error_message"
+        ]
     );
-    assert_eq!(header[14], "value1_label");
-    assert_eq!(header[22], "value1_unit");
-    assert_eq!(header[40], "value3_unit");
-    assert_eq!(header[41], "more_values");
-    assert!(bytes.ends_with(b"more_values\r\n"), "rows end with CRLF");
+    let unique: std::collections::BTreeSet<&String> = header.iter().collect();
+    assert_eq!(unique.len(), header.len());
+    assert!(bytes.ends_with(b"other_values\r\n"), "rows end with CRLF");
 }
 
 #[test]
-fn one_row_per_indicator_with_value_slots() {
+fn one_row_per_indicator_with_the_table_fields_and_the_primary_value() {
     let bytes = write(&[rich_document()]);
     let rows = records(&bytes);
     // The header, then the two indicators of table 0; table 1 has no indicators and no row.
@@ -83,35 +92,73 @@ fn one_row_per_indicator_with_value_slots() {
     assert_eq!(first[column("status")], "ok");
     assert_eq!(first[column("error_code")], "");
     assert_eq!(first[column("table")], "0");
+    assert_eq!(first[column("table_kind")], "project");
     assert_eq!(first[column("table_title")], "1、办公场所租赁费绩效目标表");
     assert_eq!(first[column("project_name")], "办公场所租赁费");
     assert_eq!(first[column("project_code")], "930-0801-JBN-T5AG");
+    assert_eq!(first[column("department")], "某某局");
+    assert_eq!(first[column("project_unit")], "某某中心");
+    assert_eq!(first[column("budget_unit")], "万元");
+    assert_eq!(first[column("budget_total")], "23.85");
+    assert_eq!(first[column("budget_fiscal")], "23.85");
+    assert_eq!(first[column("warnings")], "level1_corrected");
+    assert_eq!(first[column("page")], "2");
     assert_eq!(first[column("level1")], "产出指标");
     assert_eq!(first[column("level2")], "数量指标");
     assert_eq!(first[column("level3")], "抽检批次, \"重点\"品种");
     assert_eq!(first[column("description")], "全年抽检\n分两次完成");
     assert_eq!(first[column("basis")], "三定方案");
-    assert_eq!(first[column("value1_label")], "半年(程)指标值");
-    assert_eq!(first[column("value1_period")], "half_year");
-    assert_eq!(first[column("value1_kind")], "range");
-    assert_eq!(first[column("value1_low")], "1");
-    assert_eq!(first[column("value1_high")], "2");
-    assert_eq!(first[column("value1_unit")], "批次");
-    assert_eq!(first[column("value2_raw")], "≥1145批次");
-    assert_eq!(first[column("value2_op")], ">=");
-    assert_eq!(first[column("value2_number")], "1145");
-    assert_eq!(first[column("value3_kind")], "date");
-    assert_eq!(first[column("value3_number")], "");
-    assert_eq!(first[column("more_values")], "");
+    // The primary value is the annual one, not the half-year column before it.
+    assert_eq!(first[column("value_label")], "全年指标值");
+    assert_eq!(first[column("value_label_raw")], "全年(程)指标值");
+    assert_eq!(first[column("period")], "annual");
+    assert_eq!(first[column("raw")], "≥1145批次");
+    assert_eq!(first[column("value_kind")], "number");
+    assert_eq!(first[column("op")], ">=");
+    assert_eq!(first[column("number")], "1145");
+    assert_eq!(first[column("value_unit")], "批次");
+    assert_eq!(first[column("approx")], "false");
+    assert_eq!(
+        first[column("other_values")],
+        "半年指标值=预计1-2批次; 完成时间=2021年12月30日"
+    );
     let second = &rows[2];
     assert_eq!(second[column("description")], "");
-    assert_eq!(second[column("value1_number")], "95");
-    // An empty value cell keeps its slot: label and raw, no kind.
-    assert_eq!(second[column("value2_label")], "指标值2");
-    assert_eq!(second[column("value2_kind")], "");
-    assert_eq!(second[column("value3_kind")], "boolean");
-    // The fourth value goes into `more_values`.
-    assert_eq!(second[column("more_values")], "中长期指标值=12.5万元");
+    assert_eq!(second[column("value_label")], "指标值");
+    assert_eq!(second[column("value_label_raw")], "");
+    assert_eq!(second[column("number")], "95");
+    assert_eq!(second[column("grade")], "优");
+    assert_eq!(second[column("page")], "2");
+    assert_eq!(
+        second[column("other_values")],
+        "指标值2=; 指标值3=是、否; 中长期指标值=12.5万元"
+    );
+}
+
+/// Cells a spreadsheet would run as formulas start with an apostrophe; numbers never do.
+#[test]
+fn formula_cells_are_escaped() {
+    let mut document = rich_document();
+    let table = &mut document.tables[0];
+    table.indicators[0].level3 = "=HYPERLINK(\"http://x\")".to_string();
+    table.indicators[0].values[1].raw = "=100%".to_string();
+    table.indicators[1].values[0].raw = "-".to_string();
+    table.indicators[1].description = Some("@SUM(A1)".to_string());
+    table.indicators[1].basis = Some("+1".to_string());
+    if let Some(parsed) = &mut table.indicators[1].values[0].parsed {
+        parsed.number = jixiao_output::Number::new(-5.0);
+    }
+    let rows = records(&write(&[document]));
+    assert_eq!(rows[1][column("level3")], "'=HYPERLINK(\"http://x\")");
+    assert_eq!(rows[1][column("raw")], "'=100%");
+    assert_eq!(rows[2][column("raw")], "'-");
+    assert_eq!(rows[2][column("description")], "'@SUM(A1)");
+    assert_eq!(rows[2][column("basis")], "'+1");
+    assert_eq!(
+        rows[2][column("number")],
+        "-5",
+        "a number column is not escaped"
+    );
 }
 
 #[test]
@@ -142,6 +189,7 @@ fn a_failed_document_gives_one_row_with_its_error() {
             "the PDF has no text layer; it is a scan"
         );
         assert!(row[column("table")..].iter().all(String::is_empty));
+        assert_eq!(row[column("sha256")], "");
     }
     let bom_count = bytes.windows(3).filter(|w| *w == b"\xEF\xBB\xBF").count();
     assert_eq!(bom_count, 1);

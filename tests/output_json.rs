@@ -44,6 +44,7 @@ fn document_level_fields() {
         keys,
         [
             "error",
+            "generator",
             "schema_version",
             "source",
             "status",
@@ -90,7 +91,10 @@ fn table_fields() {
     );
     // Document fields are written in the order of SPEC.md.
     assert!(
-        text.starts_with(r#"{"schema_version":"1","source":{"path":"#),
+        text.starts_with(&format!(
+            r#"{{"schema_version":"1","generator":"{}","source":{{"path":"#,
+            jixiao_output::GENERATOR
+        )),
         "{text}"
     );
     assert_eq!(
@@ -102,7 +106,8 @@ fn table_fields() {
     );
     assert_eq!(
         table["spending_plan"],
-        json!([{"label": "3月底", "raw": "25%", "value": 25, "unit": "%"}])
+        json!([{"label": "3月底", "raw": "25%", "value": 25, "unit": "%",
+                "parsed": {"kind": "number", "number": 25, "unit": "%"}}])
     );
     assert_eq!(
         table["goals"],
@@ -138,11 +143,13 @@ fn indicator_fields_and_parsed_values() {
             "level1": "产出指标", "level2": "数量指标", "level3": "抽检批次, \"重点\"品种",
             "description": "全年抽检\n分两次完成", "basis": "三定方案",
             "values": [
-                {"label": "半年(程)指标值", "period": "half_year", "raw": "预计1-2批次",
+                {"label": "半年指标值", "label_raw": "半年(程)指标值", "period": "half_year",
+                 "raw": "预计1-2批次",
                  "parsed": {"kind": "range", "low": 1, "high": 2, "unit": "批次", "approx": true}},
-                {"label": "全年(程)指标值", "period": "annual", "raw": "≥1145批次",
+                {"label": "全年指标值", "label_raw": "全年(程)指标值", "period": "annual",
+                 "raw": "≥1145批次",
                  "parsed": {"kind": "number", "op": ">=", "number": 1145, "unit": "批次"}},
-                {"label": "完成时间", "period": null, "raw": "2021年12月30日",
+                {"label": "完成时间", "label_raw": null, "period": null, "raw": "2021年12月30日",
                  "parsed": {"kind": "date", "date": "2021-12-30"}}
             ],
             "level1_raw": null, "level2_raw": "数量",
@@ -162,7 +169,7 @@ fn indicator_fields_and_parsed_values() {
     // An empty cell has no parsed value; `approx: false` and empty choices are omitted.
     assert_eq!(
         second["values"][1],
-        json!({"label": "指标值2", "period": null, "raw": "", "parsed": null})
+        json!({"label": "指标值2", "label_raw": null, "period": null, "raw": "", "parsed": null})
     );
     assert_eq!(
         second["values"][2]["parsed"],
@@ -234,14 +241,14 @@ fn status_partial_when_a_table_lost_content() {
 }
 
 #[test]
-fn status_failed_with_no_tables_keeps_the_warnings() {
+fn status_empty_with_no_tables_keeps_the_warnings() {
     let reader = vec![Diagnostic::loss("unmapped_glyphs", "page 1 has no text")];
     let extraction = Extraction {
         title: Some("通知".to_string()),
         ..Extraction::default()
     };
     let document = Document::from_extraction(source(), reader, extraction);
-    assert_eq!(document.status, Status::Failed);
+    assert_eq!(document.status, Status::Empty);
     let error = document.error.as_ref().expect("an error");
     assert_eq!(error.code, ErrorCode::NoTables);
     assert!(error.message.contains("绩效目标表"), "{}", error.message);
@@ -249,7 +256,7 @@ fn status_failed_with_no_tables_keeps_the_warnings() {
     assert_eq!(document.title.as_deref(), Some("通知"));
     let json = serde_json::to_value(&document).expect("serialises");
     assert_eq!(json["error"]["code"], "no_tables");
-    assert_eq!(json["status"], "failed");
+    assert_eq!(json["status"], "empty");
     assert_eq!(json["tables"], json!([]));
 }
 
@@ -264,7 +271,7 @@ fn failed_documents_name_their_code() {
     let json = serde_json::to_value(&document).expect("serialises");
     assert_eq!(
         json,
-        json!({"schema_version": "1",
+        json!({"schema_version": "1", "generator": jixiao_output::GENERATOR,
                "source": {"path": "x.pdf", "format": null, "bytes": null, "sha256": null},
                "status": "failed", "error": {"code": "no_text_layer", "message": "the PDF is a scan"},
                "title": null, "tables": [], "warnings": []})

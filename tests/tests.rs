@@ -4,6 +4,7 @@
 
 mod batch;
 mod cli;
+mod cli_data;
 mod csv_output;
 mod doc_converter;
 mod fields;

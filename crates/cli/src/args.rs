@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jixiao::parse_size;
+use jixiao::select::check_glob;
 use jixiao_read::Limits;
 
 /// Reads Chinese performance target tables (绩效目标表) from .docx, .doc, .xlsx, .xls, .pdf,
@@ -28,8 +29,9 @@ pub enum Command {
     /// Output: one input file and no --format gives one pretty JSON document; several inputs or
     /// a folder give JSON Lines, one document per line, in sorted path order.
     ///
-    /// Exit status: 0 when every input was read (ok or partial), 1 when some input failed,
-    /// 2 for a usage error.
+    /// Exit status: 0 when every input was read (`ok`, `partial`, or `empty`: read but holding
+    /// no performance target table); 1 when some input could not be read (the others are still
+    /// written); 2 for a usage error; 3 when the output could not be written.
     #[command(after_help = EXTRACT_EXAMPLES)]
     Extract(ExtractArgs),
 
@@ -42,37 +44,97 @@ pub enum Command {
     /// normaliser found, and every table grid drawn with its spans, so that you can see why a
     /// table came out as it did. Exits with 1 when the file cannot be read.
     Inspect(InspectArgs),
+
+    /// Print a shell completion script for SHELL on standard output.
+    ///
+    /// bash: `jixiao completions bash > ~/.local/share/bash-completion/completions/jixiao`;
+    /// zsh: write `_jixiao` into a folder of `$fpath`; fish:
+    /// `jixiao completions fish > ~/.config/fish/completions/jixiao.fish`.
+    Completions {
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the manual page (roff) on standard output: `jixiao manpage > jixiao.1`.
+    Manpage,
 }
 
 const EXTRACT_EXAMPLES: &str = "Examples:
   jixiao extract 2021/项目支出绩效目标表.docx
   jixiao extract archive/ -j 4 -o tables.jsonl
   jixiao extract archive/ --format csv -o indicators.csv
-  jixiao extract archive/ --out-dir json/
-  pbpaste | jixiao extract -";
+  jixiao extract archive/ --out-dir json/ --resume
+  jixiao extract archive/ --format xlsx -o tables.xlsx
+  jixiao extract archive/ -g '*2021*' --exclude 'drafts/**'
+  find . -name '*.pdf' -print0 | jixiao extract --files-from - -0
+  pbpaste | jixiao extract -
+
+Exit status: 0 every input read (ok, partial or empty); 1 some input could not be read;
+2 usage error; 3 the output could not be written.";
 
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
-    /// Files or folders to read; folders are walked recursively (hidden files, Office lock
-    /// files `~$…` and symbolic links inside them are skipped). `-` reads standard input.
-    #[arg(required = true, value_name = "PATH")]
+    /// Files or folders to read; `-` reads standard input. A file named here is always read.
+    /// Folders are walked recursively and only document-like files are taken from them
+    /// (Word, Excel, PDF, HTML, or text with Chinese characters, decided by content; a file
+    /// named .docx/.doc/.xlsx/.xls/.pdf/.html/.htm/.txt/.tsv/.csv is always taken); the others
+    /// are listed in the summary as skipped. Hidden files, Office lock files `~$…` and
+    /// `__MACOSX` are passed over. A zip archive of documents is read as a folder.
+    #[arg(required_unless_present = "files_from", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Read more PATHs from FILE, one per line (`-`: standard input). Lines are paths as
+    /// given, each a file or a folder; empty lines are ignored.
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+
+    /// With --files-from, paths are separated by NUL bytes instead of lines (as `find
+    /// -print0` writes them).
+    #[arg(short = '0', long = "null", requires = "files_from")]
+    pub null: bool,
+
+    /// Take only the files in folders whose path (relative to the folder given) or name
+    /// matches PATTERN (`*`, `?`, `[abc]`, `{a,b}`, `**`). Repeat for several: any may match.
+    /// Files named directly are always taken.
+    #[arg(short = 'g', long = "glob", value_name = "PATTERN", value_parser = check_glob)]
+    pub globs: Vec<String>,
+
+    /// Leave out the files and folders inside folders whose relative path or name matches
+    /// PATTERN. Repeat for several.
+    #[arg(long = "exclude", value_name = "PATTERN", value_parser = check_glob)]
+    pub excludes: Vec<String>,
+
+    /// Follow symbolic links inside folders (a folder reached twice is read once). Without
+    /// it, links inside folders are listed as skipped; a link named directly is always
+    /// followed.
+    #[arg(short = 'L', long = "follow")]
+    pub follow: bool,
 
     /// Output format. `json` gives one document for a single input file, else a JSON array;
     /// `jsonl` one compact document per line; `csv` one row per indicator (UTF-8 with BOM, for
-    /// Excel).
+    /// Excel; text cells starting with = + - @ get a leading '); `xlsx` a workbook with the
+    /// sheets Documents, Tables and Indicators (needs -o FILE, or a standard output that is
+    /// not a terminal).
     #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
     pub format: Option<OutputFormat>,
 
-    /// Write to FILE instead of standard output.
+    /// Write to FILE instead of standard output. FILE is written under a temporary name and
+    /// renamed when complete, so an interrupted run never leaves half a file.
     #[arg(short = 'o', long, value_name = "FILE", conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
 
-    /// Write one pretty `<stem>.json` per input into DIR (created when missing). When two
-    /// inputs share a stem (`x.docx`, `x.pdf`), later ones get `<stem>.<ext>.json`, then
-    /// `<stem>.<ext>-2.json`, `-3`, …
+    /// Write one pretty `<stem>.json` per input into DIR (created when missing), mirroring
+    /// the folders: `archive/2021/表.docx` given as `archive` becomes `DIR/2021/表.json`; a
+    /// file named directly goes to the top of DIR. When two inputs of one folder share a stem
+    /// (`x.docx`, `x.pdf`), later ones get `<stem>.<ext>.json`, then `<stem>.<ext>-2.json`, …
+    /// Each file is written whole or not at all.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+
+    /// With --out-dir: skip each input whose output file already exists and records the same
+    /// sha256 as the input's bytes now, so that an interrupted run goes on where it stopped.
+    #[arg(long, requires = "out_dir")]
+    pub resume: bool,
 
     /// Worker threads [default: one per core, also for 0].
     #[arg(short = 'j', long, value_name = "N")]
@@ -102,6 +164,7 @@ pub enum OutputFormat {
     Json,
     Jsonl,
     Csv,
+    Xlsx,
 }
 
 /// Caps that protect a batch from a hostile or broken file; a file over a cap fails with

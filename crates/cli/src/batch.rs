@@ -26,10 +26,9 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::ffi::OsStr;
 use std::fmt::{self, Write as _};
-use std::fs;
-use std::io;
+use std::fs::File;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -38,9 +37,10 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
+use crate::select::{self, Selection, Skipped};
 use crate::{
-    Document, ErrorCode, Extractor, Options, Source, Status, extract_path_with, extract_stdin_with,
-    panic_guard,
+    Document, ErrorCode, Extractor, Options, Source, Status, extract_bytes_with, extract_path_with,
+    extract_stdin_with, panic_guard, read_file, sha256_hex,
 };
 
 /// How many inputs per worker thread may be in flight or waiting to be written.
@@ -58,6 +58,8 @@ pub enum Input {
     File(PathBuf),
     /// A folder that could not be listed, with the reason.
     Unlistable { path: PathBuf, message: String },
+    /// An entry of a zip archive of documents, read as a file of a folder.
+    ZipEntry { archive: PathBuf, entry: String },
 }
 
 impl Input {
@@ -68,6 +70,7 @@ impl Input {
             Input::File(path) | Input::Unlistable { path, .. } => {
                 path.to_string_lossy().into_owned()
             }
+            Input::ZipEntry { archive, entry } => format!("{}/{entry}", archive.display()),
         }
     }
 }
@@ -79,81 +82,22 @@ pub struct Inputs {
     pub inputs: Vec<Input>,
     /// True when exactly one argument was given and it was a file or `-`, not a folder.
     pub single: bool,
+    /// The deepest folder that holds every argument (a folder argument itself, the folder of
+    /// a file argument): the tree under it is what `--out-dir` mirrors.
+    pub base: PathBuf,
+    /// Files found in folders and not taken, with the reason (see [`crate::select`]).
+    pub skipped: Vec<Skipped>,
 }
 
-/// Turns command-line arguments into the batch's inputs.
-///
-/// Folders are walked recursively without following symbolic links (a link could lead out of
-/// the folder or into a loop); hidden entries (`.name`) and Office lock files (`~$name`) inside
-/// folders are skipped, since they are never documents a user meant. A file named explicitly is
-/// always taken, and a path that does not exist is kept so that it fails visibly. The result is
-/// sorted by path (standard input first) with duplicates removed, which makes the output order
-/// stable.
+/// Turns command-line arguments into the batch's inputs with the default selection: folders
+/// walked recursively without following symbolic links, only document-like files taken from
+/// them (see [`crate::select`] for the rules, and [`crate::select::collect`] for patterns and
+/// links). A file named explicitly is always taken, and a path that does not exist is kept so
+/// that it fails visibly. The result is sorted by path (standard input first) with duplicates
+/// removed, which makes the output order stable.
 pub fn collect_inputs(arguments: &[PathBuf]) -> Inputs {
-    let mut inputs = Vec::new();
-    let mut saw_folder = false;
-    for argument in arguments {
-        if argument.as_os_str() == "-" {
-            inputs.push(Input::Stdin);
-        } else if fs::metadata(argument).is_ok_and(|metadata| metadata.is_dir()) {
-            saw_folder = true;
-            walk(argument, &mut inputs);
-        } else {
-            inputs.push(Input::File(argument.clone()));
-        }
-    }
-    inputs.sort();
-    inputs.dedup();
-    Inputs {
-        single: arguments.len() == 1 && !saw_folder,
-        inputs,
-    }
-}
-
-/// Lists every file under `root`, depth first with an explicit stack: no recursion, so a deep
-/// folder tree cannot overflow the stack.
-fn walk(root: &Path, inputs: &mut Vec<Input>) {
-    let mut folders = vec![root.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        let entries = match fs::read_dir(&folder) {
-            Ok(entries) => entries,
-            Err(error) => {
-                inputs.push(Input::Unlistable {
-                    message: format!("cannot list the folder {}: {error}", folder.display()),
-                    path: folder,
-                });
-                continue;
-            }
-        };
-        for entry in entries {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(error) => {
-                    inputs.push(Input::Unlistable {
-                        message: format!("cannot list the folder {}: {error}", folder.display()),
-                        path: folder.clone(),
-                    });
-                    continue;
-                }
-            };
-            if is_skipped_name(&entry.file_name()) {
-                continue;
-            }
-            // `DirEntry::file_type` does not follow symbolic links, so a link is neither a
-            // file nor a folder here and is skipped.
-            match entry.file_type() {
-                Ok(kind) if kind.is_dir() => folders.push(entry.path()),
-                Ok(kind) if kind.is_file() => inputs.push(Input::File(entry.path())),
-                _ => {}
-            }
-        }
-    }
-}
-
-/// Hidden entries and the lock files Office leaves beside open documents.
-fn is_skipped_name(name: &OsStr) -> bool {
-    let name = name.to_string_lossy();
-    name.starts_with('.') || name.starts_with("~$")
+    // Without patterns the selection cannot fail.
+    select::collect(arguments, &Selection::default()).unwrap_or_default()
 }
 
 /// How a sink wants each document serialised. The batch engine does this on the worker that
@@ -193,6 +137,11 @@ impl Encoding {
 /// one writing thread neither serialises nor frees large documents.
 #[derive(Debug)]
 pub struct Finished {
+    /// The input's position in the batch's input list.
+    pub index: usize,
+    /// True when `--resume` found the input's output already written for the same bytes: the
+    /// input was not read again, and the sink writes nothing for it.
+    pub resumed: bool,
     /// `source.path` of the document.
     pub path: String,
     pub status: Status,
@@ -204,9 +153,11 @@ pub struct Finished {
 }
 
 impl Finished {
-    fn new(document: Document, encoding: Encoding) -> io::Result<Self> {
+    fn new(index: usize, document: Document, encoding: Encoding) -> io::Result<Self> {
         let encoded = encoding.encode(&document)?;
         Ok(Finished {
+            index,
+            resumed: false,
             path: document.source.path.clone(),
             status: document.status,
             tables: document.tables.len(),
@@ -218,6 +169,20 @@ impl Finished {
             encoded,
             document: (encoding == Encoding::None).then_some(document),
         })
+    }
+
+    fn resumed(index: usize, path: String) -> Self {
+        Finished {
+            index,
+            resumed: true,
+            path,
+            status: Status::Ok,
+            tables: 0,
+            indicators: 0,
+            error: None,
+            encoded: Vec::new(),
+            document: None,
+        }
     }
 }
 
@@ -252,6 +217,9 @@ pub struct Batch {
     /// Show a progress bar on stderr (the caller decides: only for a terminal and more than
     /// one input).
     pub progress: bool,
+    /// `--resume`: the output file of each input (in input order). An input whose output
+    /// exists and records the same `source.sha256` as the input's bytes now is not read again.
+    pub resume: Option<Vec<PathBuf>>,
 }
 
 impl Batch {
@@ -266,6 +234,7 @@ impl Batch {
             options,
             jobs,
             progress: false,
+            resume: None,
         }
     }
 
@@ -309,6 +278,17 @@ impl Batch {
                 if !gate.wait_for_room(index, window) {
                     break;
                 }
+                if let Some(outputs) = &self.resume
+                    && let Some(output) = outputs.get(index)
+                    && already_written(input, output, &self.options)
+                {
+                    progress.inc(1);
+                    let finished = Ok(Finished::resumed(index, input.label()));
+                    if sender.send((index, finished)).is_err() {
+                        break;
+                    }
+                    continue;
+                }
                 // The extractor's own panics are caught inside the pipeline; this catch covers
                 // the pipeline's code around it, so that a bug there still costs one file and
                 // never leaves the writer waiting for a document that will not come.
@@ -328,7 +308,7 @@ impl Batch {
                 if document.status == Status::Failed {
                     failures.fetch_add(1, Ordering::Relaxed);
                 }
-                let finished = Finished::new(document, encoding);
+                let finished = Finished::new(index, document, encoding);
                 progress.inc(1);
                 if sender.send((index, finished)).is_err() {
                     // The writer stopped (the output failed): nothing more is wanted.
@@ -466,10 +446,107 @@ impl Gate {
     }
 }
 
+/// True when `output` exists, is a document of this input, and records the sha256 of the
+/// input's bytes as they are now. Any doubt (unreadable output, no hash) means false: the
+/// input is read again.
+fn already_written(input: &Input, output: &Path, options: &Options) -> bool {
+    let Ok(text) = std::fs::read(output) else {
+        return false;
+    };
+    let Ok(document) = serde_json::from_slice::<serde_json::Value>(&text) else {
+        return false;
+    };
+    let Some(recorded) = document["source"]["sha256"].as_str() else {
+        return false;
+    };
+    let bytes = match input {
+        Input::File(path) => read_file(path, &options.limits).ok(),
+        Input::ZipEntry { archive, entry } => read_zip_entry(archive, entry, options).ok(),
+        Input::Stdin | Input::Unlistable { .. } => None,
+    };
+    bytes.is_some_and(|bytes| sha256_hex(&bytes) == recorded)
+}
+
+/// Inflates one entry of a zip archive of documents under the inflation limit, refusing an
+/// entry whose declared size is over it before inflating a byte.
+fn read_zip_entry(
+    archive: &Path,
+    entry: &str,
+    options: &Options,
+) -> Result<Vec<u8>, Box<Document>> {
+    let label = format!("{}/{entry}", archive.display());
+    let fail = |code: ErrorCode, message: String| {
+        Box::new(Document::failed(
+            Source::new(label.clone()),
+            code,
+            message,
+            Vec::new(),
+        ))
+    };
+    let file = File::open(archive).map_err(|error| {
+        fail(
+            ErrorCode::Unreadable,
+            format!("cannot read {}: {error}", archive.display()),
+        )
+    })?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|error| {
+        fail(
+            ErrorCode::Unreadable,
+            format!(
+                "{} is not a readable zip archive: {error}",
+                archive.display()
+            ),
+        )
+    })?;
+    let mut reader = zip.by_name(entry).map_err(|error| {
+        let code = if error.to_string().contains("assword") {
+            ErrorCode::Encrypted
+        } else {
+            ErrorCode::Unreadable
+        };
+        fail(
+            code,
+            format!("cannot read {entry} in {}: {error}", archive.display()),
+        )
+    })?;
+    let limit = options.limits.max_inflate_entry;
+    let too_large = || {
+        fail(
+            ErrorCode::TooLarge,
+            format!(
+                "{entry} in {} inflates past {} (raise with --max-inflate)",
+                archive.display(),
+                jixiao_read::limits::human_bytes(limit)
+            ),
+        )
+    };
+    if reader.size() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(reader.size()).unwrap_or(0));
+    (&mut reader)
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|error| {
+            fail(
+                ErrorCode::Unreadable,
+                format!("cannot inflate {entry} in {}: {error}", archive.display()),
+            )
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
 fn extract_input<E: Extractor>(extractor: &E, input: &Input, options: &Options) -> Document {
     match input {
         Input::Stdin => extract_stdin_with(extractor, options),
         Input::File(path) => extract_path_with(extractor, path, options),
+        Input::ZipEntry { archive, entry } => match read_zip_entry(archive, entry, options) {
+            Ok(bytes) => extract_bytes_with(extractor, &bytes, &input.label(), options),
+            Err(document) => *document,
+        },
         Input::Unlistable { path, message } => Document::failed(
             Source::new(path.to_string_lossy()),
             ErrorCode::Unreadable,
@@ -485,7 +562,15 @@ pub struct Summary {
     pub files: usize,
     pub ok: usize,
     pub partial: usize,
+    /// Read, but holding no performance target table (`no_tables`).
+    pub empty: usize,
     pub failed: usize,
+    /// Inputs not read again because `--resume` found their output up to date.
+    pub resumed: usize,
+    /// How many documents had each error code (`no_tables` included).
+    pub errors: BTreeMap<String, usize>,
+    /// Files found in folders and not taken (set by the caller from [`Inputs::skipped`]).
+    pub skipped: Vec<Skipped>,
     pub tables: usize,
     pub indicators: usize,
     pub elapsed: Duration,
@@ -496,11 +581,19 @@ pub struct Summary {
 impl Summary {
     fn count(&mut self, finished: &Finished) {
         self.files += 1;
+        if finished.resumed {
+            self.resumed += 1;
+            return;
+        }
         self.tables += finished.tables;
         self.indicators += finished.indicators;
+        if let Some((code, _)) = &finished.error {
+            *self.errors.entry(code.name().to_string()).or_default() += 1;
+        }
         match finished.status {
             Status::Ok => self.ok += 1,
             Status::Partial => self.partial += 1,
+            Status::Empty => self.empty += 1,
             Status::Failed => {
                 self.failed += 1;
                 if self.failures.len() < SUMMARY_FAILURES_SHOWN
@@ -513,18 +606,31 @@ impl Summary {
         }
     }
 
-    /// A few lines for stderr: the counts, then each failed file (up to a limit).
+    /// A few lines for stderr: the counts, the count of each error code, each failed file and
+    /// each skipped file (up to a limit).
     pub fn render(&self) -> String {
         let mut text = format!(
-            "{} files: {} ok, {} partial, {} failed; {} tables, {} indicators; {:.2} s\n",
-            self.files,
-            self.ok,
-            self.partial,
-            self.failed,
+            "{} files: {} ok, {} partial, {} empty, {} failed",
+            self.files, self.ok, self.partial, self.empty, self.failed,
+        );
+        if self.resumed > 0 {
+            let _ = write!(text, ", {} already done (--resume)", self.resumed);
+        }
+        let _ = writeln!(
+            text,
+            "; {} tables, {} indicators; {:.2} s",
             self.tables,
             self.indicators,
             self.elapsed.as_secs_f64()
         );
+        if !self.errors.is_empty() {
+            let counts: Vec<String> = self
+                .errors
+                .iter()
+                .map(|(code, count)| format!("{count} {code}"))
+                .collect();
+            let _ = writeln!(text, "  error codes: {}", counts.join(", "));
+        }
         for (path, code, message) in &self.failures {
             // Writing into a String cannot fail.
             let _ = writeln!(text, "  failed {path}: {code}: {message}");
@@ -535,6 +641,23 @@ impl Summary {
                 "  … and {} more failed files (see the output)",
                 self.failed - self.failures.len()
             );
+        }
+        if !self.skipped.is_empty() {
+            let _ = writeln!(
+                text,
+                "  {} files skipped (not documents; name them to read them anyway):",
+                self.skipped.len()
+            );
+            for skipped in self.skipped.iter().take(SUMMARY_FAILURES_SHOWN) {
+                let _ = writeln!(text, "  skipped {}: {}", skipped.path, skipped.reason);
+            }
+            if self.skipped.len() > SUMMARY_FAILURES_SHOWN {
+                let _ = writeln!(
+                    text,
+                    "  … and {} more skipped files",
+                    self.skipped.len() - SUMMARY_FAILURES_SHOWN
+                );
+            }
         }
         text
     }

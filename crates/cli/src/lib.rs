@@ -27,6 +27,7 @@
 pub mod batch;
 mod inspect;
 mod panic_guard;
+pub mod select;
 pub mod sink;
 
 pub use inspect::inspect;

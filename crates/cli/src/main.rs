@@ -1,18 +1,23 @@
 //! The `jixiao` binary: parses the command line and dispatches to the library. Everything that
 //! does work lives in the library (`extract_*`, `batch`, `sink`, `inspect`) so that tests and
 //! embedders use the same code; this file only chooses the writer, prints the summary and turns
-//! the outcome into an exit status (0 all read, 1 some input failed, 2 usage, from clap).
+//! the outcome into an exit status (0 all read, 1 some input failed, 2 usage, 3 the output could
+//! not be written).
 
 mod args;
 
 use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{CommandFactory, Parser};
-use jixiao::batch::{self, Batch, Summary};
-use jixiao::sink::{Csv, JsonArray, JsonDocument, JsonLines, OutDir};
+use jixiao::batch::{Batch, Summary};
+use jixiao::select::{self, Selection};
+use jixiao::sink::{
+    AtomicFile, Csv, JsonArray, JsonDocument, JsonLines, OutDir, Xlsx, out_dir_paths,
+};
 use jixiao::{Options, Standard};
 
 use args::{Cli, Command, ExtractArgs, OutputFormat};
@@ -23,31 +28,77 @@ use args::{Cli, Command, ExtractArgs, OutputFormat};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
-        Ok(code) => code,
-        Err(error) => {
-            // A reader that stopped reading (`jixiao extract dir | head`) is not an error the
-            // user needs to hear about.
-            let broken_pipe = error
-                .downcast_ref::<io::Error>()
-                .is_some_and(|error| error.kind() == io::ErrorKind::BrokenPipe);
-            if broken_pipe {
-                return ExitCode::SUCCESS;
-            }
-            eprintln!("jixiao: {error:#}");
-            ExitCode::FAILURE
+/// Exit status when every input was read.
+const EXIT_OK: u8 = 0;
+/// Exit status when some input could not be read.
+const EXIT_INPUT_FAILED: u8 = 1;
+/// Exit status for a usage error (clap uses it too).
+const EXIT_USAGE: u8 = 2;
+/// Exit status when the output could not be written.
+const EXIT_OUTPUT_FAILED: u8 = 3;
+
+/// An error that ends the run, with the exit status it gives.
+#[derive(Debug)]
+struct Failure {
+    status: u8,
+    error: anyhow::Error,
+}
+
+impl Failure {
+    fn output(error: impl Into<anyhow::Error>) -> Self {
+        Failure {
+            status: EXIT_OUTPUT_FAILED,
+            error: error.into(),
+        }
+    }
+
+    fn usage(message: String) -> Self {
+        Failure {
+            status: EXIT_USAGE,
+            error: anyhow::anyhow!(message),
         }
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(Failure { status, error }) => {
+            // A reader that stopped reading (`jixiao extract dir | head`) is not an error the
+            // user needs to hear about.
+            let broken_pipe = error.chain().any(|cause| {
+                cause
+                    .downcast_ref::<io::Error>()
+                    .is_some_and(|error| error.kind() == io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("jixiao: {error:#}");
+            ExitCode::from(status)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::Schema => {
-            let mut stdout = io::stdout().lock();
-            stdout.write_all(jixiao_output::schema_json().as_bytes())?;
-            stdout.flush()?;
+            print_bytes(jixiao_output::schema_json().as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "jixiao", &mut script);
+            print_bytes(&script)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Manpage => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .map_err(Failure::output)?;
+            print_bytes(&page)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Inspect(args) => {
@@ -56,9 +107,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             match jixiao::inspect(&args.file, &options) {
                 Ok(report) => {
-                    let mut stdout = io::stdout().lock();
-                    stdout.write_all(report.as_bytes())?;
-                    stdout.flush()?;
+                    print_bytes(report.as_bytes())?;
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(error) => {
@@ -76,93 +125,221 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
+fn print_bytes(bytes: &[u8]) -> Result<(), Failure> {
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(bytes).map_err(Failure::output)?;
+    stdout.flush().map_err(Failure::output)
+}
+
+fn usage_error(message: &str) -> ! {
+    Cli::command()
+        .error(clap::error::ErrorKind::ArgumentConflict, message)
+        .exit()
+}
+
+fn extract(args: ExtractArgs) -> Result<ExitCode, Failure> {
     if args.out_dir.is_some()
-        && matches!(args.format, Some(OutputFormat::Jsonl | OutputFormat::Csv))
+        && matches!(
+            args.format,
+            Some(OutputFormat::Jsonl | OutputFormat::Csv | OutputFormat::Xlsx)
+        )
     {
-        Cli::command()
-            .error(
-                clap::error::ErrorKind::ArgumentConflict,
-                "--out-dir writes one JSON document per input; it cannot be combined with \
-                 --format jsonl or csv (use -o FILE for those)",
-            )
-            .exit();
+        usage_error(
+            "--out-dir writes one JSON document per input; it cannot be combined with \
+             --format jsonl, csv or xlsx (use -o FILE for those)",
+        );
+    }
+    if args.format == Some(OutputFormat::Xlsx)
+        && args.output.is_none()
+        && io::stdout().is_terminal()
+    {
+        usage_error("--format xlsx writes a binary workbook: give -o FILE.xlsx");
     }
     let options = Options {
         limits: args.limits.to_limits(),
     };
+    let mut paths = args.paths.clone();
+    if let Some(list) = &args.files_from {
+        if list.as_os_str() == "-" && paths.iter().any(|path| path.as_os_str() == "-") {
+            usage_error("--files-from - and the input - both want standard input");
+        }
+        paths.extend(read_path_list(list, args.null).map_err(Failure::usage)?);
+    }
+    let selection = Selection {
+        follow_links: args.follow,
+        globs: args.globs.clone(),
+        excludes: args.excludes.clone(),
+    };
     // Inputs are collected before the output file is created, so that an output written into
     // an input folder is never read as an input.
-    let collected = batch::collect_inputs(&args.paths);
+    let collected = select::collect(&paths, &selection).map_err(Failure::usage)?;
     if collected.inputs.is_empty() && !args.quiet {
-        eprintln!("jixiao: no files found in the given folders");
+        if collected.skipped.is_empty() {
+            eprintln!("jixiao: no files found in the given folders");
+        } else {
+            eprintln!(
+                "jixiao: no documents found; {} files skipped (see below)",
+                collected.skipped.len()
+            );
+        }
     }
     let mut batch = Batch::new(options, args.jobs.unwrap_or(0));
     batch.progress = !args.quiet && collected.inputs.len() > 1 && io::stderr().is_terminal();
     let inputs = &collected.inputs;
 
-    let summary = if let Some(folder) = &args.out_dir {
-        let mut sink = OutDir::new(folder)?;
-        batch.run(&Standard, inputs, &mut sink)?
+    let mut summary = if let Some(folder) = &args.out_dir {
+        let paths = out_dir_paths(&collected);
+        if args.resume {
+            batch.resume = Some(paths.iter().map(|path| folder.join(path)).collect());
+        }
+        let mut sink = OutDir::new(folder, paths).map_err(Failure::output)?;
+        batch
+            .run(&Standard, inputs, &mut sink)
+            .map_err(Failure::output)?
     } else {
-        let output = open_output(&args)?;
         let format = args.format.unwrap_or(if collected.single {
             OutputFormat::Json
         } else {
             OutputFormat::Jsonl
         });
-        match format {
+        let mut output = Output::open(args.output.as_deref())?;
+        let summary = match format {
             OutputFormat::Json if collected.single => {
-                let mut sink = JsonDocument::new(output);
-                let summary = batch.run(&Standard, inputs, &mut sink)?;
-                sink.finish()?;
-                summary
+                let mut sink = JsonDocument::new(&mut output);
+                let summary = batch.run(&Standard, inputs, &mut sink);
+                finish(summary, sink.finish().map(drop))?
             }
             OutputFormat::Json => {
-                let mut sink = JsonArray::new(output);
-                let summary = batch.run(&Standard, inputs, &mut sink)?;
-                sink.finish()?;
-                summary
+                let mut sink = JsonArray::new(&mut output);
+                let summary = batch.run(&Standard, inputs, &mut sink);
+                finish(summary, sink.finish().map(drop))?
             }
             OutputFormat::Jsonl => {
-                let mut sink = JsonLines::new(output);
-                let summary = batch.run(&Standard, inputs, &mut sink)?;
-                sink.finish()?;
-                summary
+                let mut sink = JsonLines::new(&mut output);
+                let summary = batch.run(&Standard, inputs, &mut sink);
+                finish(summary, sink.finish().map(drop))?
             }
             OutputFormat::Csv => {
-                let mut sink = Csv::new(output)?;
-                let summary = batch.run(&Standard, inputs, &mut sink)?;
-                sink.finish()?.flush()?;
-                summary
+                let mut sink = Csv::new(&mut output).map_err(Failure::output)?;
+                let summary = batch.run(&Standard, inputs, &mut sink);
+                finish(summary, sink.finish().and_then(|output| output.flush()))?
             }
-        }
+            OutputFormat::Xlsx => {
+                let mut sink = Xlsx::new().map_err(Failure::output)?;
+                let summary = batch.run(&Standard, inputs, &mut sink);
+                finish(summary, sink.finish(&mut output))?
+            }
+        };
+        output.commit().map_err(Failure::output)?;
+        summary
     };
+    summary.skipped = collected.skipped.clone();
     if !args.quiet {
         report(&summary, inputs.len());
     }
-    Ok(if summary.failed > 0 {
-        ExitCode::FAILURE
+    Ok(ExitCode::from(if summary.failed > 0 {
+        EXIT_INPUT_FAILED
     } else {
-        ExitCode::SUCCESS
-    })
+        EXIT_OK
+    }))
 }
 
-/// The output stream: `-o FILE` or standard output, buffered either way.
-fn open_output(args: &ExtractArgs) -> anyhow::Result<Box<dyn Write>> {
-    Ok(match &args.output {
-        Some(path) => Box::new(BufWriter::new(
-            File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
-        )),
-        None => Box::new(BufWriter::new(io::stdout().lock())),
-    })
+/// The summary of a run, unless the run or the sink's last writes failed.
+fn finish(summary: io::Result<Summary>, finished: io::Result<()>) -> Result<Summary, Failure> {
+    let summary = summary.map_err(Failure::output)?;
+    finished.map_err(Failure::output)?;
+    Ok(summary)
 }
 
-/// The summary on stderr: always for more than one input; for one input, only its failure.
+/// Reads `--files-from`: paths one per line, or NUL-separated with `-0`.
+fn read_path_list(list: &Path, null: bool) -> Result<Vec<PathBuf>, String> {
+    let mut bytes = Vec::new();
+    let read = if list.as_os_str() == "-" {
+        io::stdin().lock().read_to_end(&mut bytes)
+    } else {
+        File::open(list).and_then(|mut file| file.read_to_end(&mut bytes))
+    };
+    read.map_err(|error| format!("cannot read the list {}: {error}", list.display()))?;
+    let separator = if null { b'\0' } else { b'\n' };
+    Ok(bytes
+        .split(|&byte| byte == separator)
+        .map(|line| {
+            if null {
+                line
+            } else {
+                line.strip_suffix(b"\r").unwrap_or(line)
+            }
+        })
+        .filter(|line| !line.is_empty())
+        .map(path_from_bytes)
+        .collect())
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
+/// The output stream: `-o FILE` (written atomically) or standard output, buffered either way.
+enum Output {
+    File(AtomicFile),
+    Stdout(BufWriter<io::StdoutLock<'static>>),
+}
+
+impl Output {
+    fn open(path: Option<&Path>) -> Result<Self, Failure> {
+        Ok(match path {
+            Some(path) => Output::File(
+                AtomicFile::create(path)
+                    .with_context(|| format!("cannot create {}", path.display()))
+                    .map_err(Failure::output)?,
+            ),
+            None => Output::Stdout(BufWriter::new(io::stdout().lock())),
+        })
+    }
+
+    /// Flushes standard output, or renames the finished file into place.
+    fn commit(self) -> io::Result<()> {
+        match self {
+            Output::File(file) => file.commit(),
+            Output::Stdout(mut stdout) => stdout.flush(),
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match self {
+            Output::File(file) => file.write(bytes),
+            Output::Stdout(stdout) => stdout.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Output::File(file) => file.flush(),
+            Output::Stdout(stdout) => stdout.flush(),
+        }
+    }
+}
+
+/// The summary on stderr: always for more than one input or any skipped file; for one input,
+/// only its failure.
 fn report(summary: &Summary, inputs: usize) {
-    if inputs > 1 {
+    if inputs > 1 || !summary.skipped.is_empty() {
         eprint!("{}", summary.render());
     } else if let Some((path, code, message)) = summary.failures.first() {
         eprintln!("jixiao: {path}: {code}: {message}");
+    } else if let Some(count) = summary.errors.get("no_tables")
+        && *count > 0
+        && inputs == 1
+    {
+        eprintln!("jixiao: {}", jixiao_output::NO_TABLES_MESSAGE);
     }
 }

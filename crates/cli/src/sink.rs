@@ -6,14 +6,20 @@
 //! - `jsonl`: one compact document per line, flushed per document so that a consumer such as
 //!   `jq` sees each as soon as it is ready.
 //! - `csv`: one row per indicator (see `jixiao_output::CsvWriter`).
-//! - `--out-dir DIR`: one pretty `<stem>.json` per input; see [`OutDirNames`] for collisions.
+//! - `xlsx`: a workbook with the sheets Documents, Tables and Indicators ([`Xlsx`]).
+//! - `--out-dir DIR`: one pretty `<stem>.json` per input, in the input's folder mirrored under
+//!   DIR; see [`out_dir_paths`].
+//!
+//! **Atomic outputs:** a file written by jixiao (`-o FILE`, each file of `--out-dir`) is
+//! written to a temporary file beside it and renamed into place when complete, so that an
+//! interrupted run never leaves a truncated output under the final name ([`AtomicFile`]).
 
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
-use crate::batch::{Encoding, Finished, Sink};
+use crate::batch::{Encoding, Finished, Input, Inputs, Sink};
 
 /// One pretty document (the output for a single named file).
 #[derive(Debug)]
@@ -142,27 +148,128 @@ impl<W: Write> Sink for Csv<W> {
     }
 }
 
-/// One pretty `<name>.json` per input in a folder.
+/// An Excel workbook (see `jixiao_output::XlsxWriter`): built in memory as documents arrive,
+/// written whole by [`Xlsx::finish`].
+#[derive(Debug)]
+pub struct Xlsx {
+    workbook: jixiao_output::XlsxWriter,
+}
+
+impl Xlsx {
+    pub fn new() -> io::Result<Self> {
+        Ok(Xlsx {
+            workbook: jixiao_output::XlsxWriter::new()?,
+        })
+    }
+
+    /// Writes the workbook to `output` and flushes it.
+    pub fn finish<W: Write>(self, output: &mut W) -> io::Result<()> {
+        output.write_all(&self.workbook.into_bytes()?)?;
+        output.flush()
+    }
+}
+
+impl Sink for Xlsx {
+    fn write(&mut self, finished: &Finished) -> io::Result<()> {
+        // The encoding is `None`, so the document travelled with its facts.
+        match &finished.document {
+            Some(document) => self.workbook.write_document(document),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A file written under a temporary name beside its final path and renamed into place by
+/// [`AtomicFile::commit`]; dropped without a commit, the temporary file is removed.
+#[derive(Debug)]
+pub struct AtomicFile {
+    file: io::BufWriter<tempfile::NamedTempFile>,
+    path: PathBuf,
+}
+
+impl AtomicFile {
+    /// Starts writing `path` (its folder must exist).
+    pub fn create(path: &Path) -> io::Result<Self> {
+        let folder = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        let name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let file = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(folder)
+            .map_err(|error| {
+                io::Error::new(
+                    error.kind(),
+                    format!("cannot create {}: {error}", path.display()),
+                )
+            })?;
+        Ok(AtomicFile {
+            file: io::BufWriter::new(file),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Flushes the file and renames it to its final path.
+    pub fn commit(self) -> io::Result<()> {
+        let path = self.path;
+        let describe = |error: io::Error| {
+            io::Error::new(
+                error.kind(),
+                format!("cannot write {}: {error}", path.display()),
+            )
+        };
+        let file = self
+            .file
+            .into_inner()
+            .map_err(|error| describe(error.into_error()))?;
+        file.as_file().sync_all().map_err(describe)?;
+        file.persist(&path).map_err(|error| describe(error.error))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.file.write(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// One pretty `<name>.json` per input, in the input's folder mirrored under a folder.
 #[derive(Debug)]
 pub struct OutDir {
     folder: PathBuf,
-    names: OutDirNames,
+    /// The file of each input, relative to `folder`, in input order ([`out_dir_paths`]).
+    paths: Vec<PathBuf>,
 }
 
 impl OutDir {
-    /// Creates the folder (and its parents) when missing.
-    pub fn new(folder: &Path) -> io::Result<Self> {
-        fs::create_dir_all(folder).map_err(|error| {
-            io::Error::new(
-                error.kind(),
-                format!("cannot create the folder {}: {error}", folder.display()),
-            )
-        })?;
+    /// Creates the folder (and its parents) when missing. `paths` are the inputs' files under
+    /// it, from [`out_dir_paths`].
+    pub fn new(folder: &Path, paths: Vec<PathBuf>) -> io::Result<Self> {
+        create_folder(folder)?;
         Ok(OutDir {
             folder: folder.to_path_buf(),
-            names: OutDirNames::default(),
+            paths,
         })
     }
+}
+
+fn create_folder(folder: &Path) -> io::Result<()> {
+    fs::create_dir_all(folder).map_err(|error| {
+        io::Error::new(
+            error.kind(),
+            format!("cannot create the folder {}: {error}", folder.display()),
+        )
+    })
 }
 
 impl Sink for OutDir {
@@ -171,19 +278,62 @@ impl Sink for OutDir {
     }
 
     fn write(&mut self, finished: &Finished) -> io::Result<()> {
-        let encoded = finished.encoded.as_slice();
-        let name = self.names.name_for(&finished.path);
-        let path = self.folder.join(name);
-        let mut text = Vec::with_capacity(encoded.len() + 1);
-        text.extend_from_slice(encoded);
-        text.push(b'\n');
-        fs::write(&path, text).map_err(|error| {
-            io::Error::new(
-                error.kind(),
-                format!("cannot write {}: {error}", path.display()),
-            )
-        })
+        if finished.resumed {
+            return Ok(());
+        }
+        let relative = match self.paths.get(finished.index) {
+            Some(relative) => relative.clone(),
+            None => PathBuf::from(OutDirNames::default().name_for(&finished.path)),
+        };
+        let path = self.folder.join(relative);
+        if let Some(parent) = path.parent() {
+            create_folder(parent)?;
+        }
+        let mut file = AtomicFile::create(&path)?;
+        file.write_all(&finished.encoded)?;
+        file.write_all(b"\n")?;
+        file.commit()
     }
+}
+
+/// The file of each input under `--out-dir`, in input order: the input's folder relative to
+/// [`Inputs::base`], the deepest folder that holds every argument (so `jixiao extract archive
+/// --out-dir json` writes `archive/2021/表.docx` to `json/2021/表.json`, and `jixiao extract
+/// a b --out-dir json` keeps `json/a/…` and `json/b/…` apart), and the file name `<stem>.json`.
+/// The entries of a zip archive of documents go under a folder named after the archive
+/// (`docs.zip/2021/表.json`); standard input is `stdin.json`. Two inputs of one folder with
+/// the same stem (`x.docx`, `x.pdf`) are told apart as [`OutDirNames`] says. Only plain folder
+/// names are kept from a path, so a zip entry named `../x.docx` cannot write outside DIR.
+pub fn out_dir_paths(inputs: &Inputs) -> Vec<PathBuf> {
+    let mut names = OutDirNames::default();
+    inputs
+        .inputs
+        .iter()
+        .map(|input| {
+            let relative = relative_path(input, &inputs.base);
+            let folder = relative.parent().map(Path::to_path_buf).unwrap_or_default();
+            let name = names.name_in(&folder, &relative.to_string_lossy());
+            folder.join(name)
+        })
+        .collect()
+}
+
+/// The input's path relative to `base`.
+fn relative_path(input: &Input, base: &Path) -> PathBuf {
+    let under_root =
+        |path: &Path| -> PathBuf { path.strip_prefix(base).unwrap_or(path).to_path_buf() };
+    let path = match input {
+        Input::Stdin => PathBuf::from("-"),
+        Input::File(path) | Input::Unlistable { path, .. } => under_root(path),
+        Input::ZipEntry { archive, entry } => under_root(archive).join(entry),
+    };
+    // Only plain names: no root, no `..`.
+    path.components()
+        .filter_map(|component| match component {
+            Component::Normal(name) => Some(name),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The file names of `--out-dir`, unique within one run.
@@ -202,6 +352,11 @@ pub struct OutDirNames {
 impl OutDirNames {
     /// The next free name for an input path.
     pub fn name_for(&mut self, input_path: &str) -> String {
+        self.name_in(Path::new(""), input_path)
+    }
+
+    /// The next free name for an input path, among the names of one output folder.
+    pub fn name_in(&mut self, folder: &Path, input_path: &str) -> String {
         let path = Path::new(input_path);
         let stem = if input_path == "-" {
             "stdin".to_string()
@@ -223,7 +378,7 @@ impl OutDirNames {
             candidates.push(format!("{base}.json"));
         }
         for candidate in candidates {
-            if self.claim(&candidate) {
+            if self.claim(folder, &candidate) {
                 return candidate;
             }
         }
@@ -231,15 +386,16 @@ impl OutDirNames {
         let mut counter: u64 = 2;
         loop {
             let candidate = format!("{base}-{counter}.json");
-            if self.claim(&candidate) {
+            if self.claim(folder, &candidate) {
                 return candidate;
             }
             counter += 1;
         }
     }
 
-    fn claim(&mut self, name: &str) -> bool {
-        self.taken.insert(name.to_lowercase())
+    fn claim(&mut self, folder: &Path, name: &str) -> bool {
+        let key = folder.join(name).to_string_lossy().to_lowercase();
+        self.taken.insert(key)
     }
 }
 

@@ -434,7 +434,10 @@ fn check_invariants(raw: &str, parsed: Option<Parsed>) {
             .map(|ch| if ch.is_ascii_digit() { '9' } else { ch })
             .collect();
         assert!(
-            matches!(shape.as_str(), "9999" | "9999-99" | "9999-99-99"),
+            matches!(
+                shape.as_str(),
+                "9999" | "9999-99" | "9999-99-99" | "--99" | "--99-99"
+            ),
             "{raw:?}: date {date:?}"
         );
     }

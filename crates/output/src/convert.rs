@@ -135,8 +135,10 @@ impl From<value::Parsed> for Parsed {
 
 impl From<model::Value> for Value {
     fn from(value: model::Value) -> Self {
+        let label = crate::labels::value_label(&value.label);
         Value {
-            label: value.label,
+            label_raw: (label != value.label).then_some(value.label),
+            label,
             period: value.period.map(Period::from),
             raw: value.raw,
             parsed: value.parsed.map(Parsed::from),
@@ -168,6 +170,16 @@ impl From<model::Indicator> for Indicator {
             standard: indicator.extra.standard,
             deviation: indicator.extra.deviation,
             location: indicator.location.into(),
+        }
+    }
+}
+
+impl From<model::SpendingItem> for SpendingItem {
+    fn from(item: model::SpendingItem) -> Self {
+        SpendingItem {
+            parsed: value::parse(&item.raw).map(Parsed::from),
+            label: item.label,
+            raw: item.raw,
         }
     }
 }
@@ -277,7 +289,7 @@ impl From<model::Table> for Table {
             spending_plan: table
                 .spending_plan
                 .into_iter()
-                .map(LabelledText::from)
+                .map(SpendingItem::from)
                 .collect(),
             goals: table.goals.into(),
             tasks: table.tasks.into_iter().map(Task::from).collect(),

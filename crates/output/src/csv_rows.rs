@@ -1,54 +1,28 @@
 //! CSV output: one row per indicator, for users who open the results in a spreadsheet.
 //!
+//! The columns are [`INDICATOR_COLUMNS`] (see [`crate::indicator_rows`] for what a row holds).
 //! The file is UTF-8 with a byte order mark, because Excel otherwise reads UTF-8 as the
 //! system's ANSI code page and garbles every Chinese character; fields are quoted as RFC 4180
 //! says (only when they hold a comma, a quote or a line break) and rows end with CRLF.
 //!
-//! Rows: every indicator of every table gives one row, with its document's and table's columns
-//! repeated; a failed document gives one row that carries its error and nothing else; a document
-//! whose tables have no indicators gives no row. The first [`VALUE_SLOTS`] values of an
-//! indicator get columns of their own; the rest go into `more_values` as `label=raw; …`.
+//! **Formula escaping:** a spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (or a
+//! tab or carriage return before one) as a formula, so a value written `=100%` or a hostile
+//! `=HYPERLINK(…)` would be executed rather than shown. Every text cell that starts with one of
+//! those characters is written with a leading apostrophe (`'=100%`), which Excel and LibreOffice
+//! show as the text itself and do not run. Number columns are written by jixiao itself and are
+//! never escaped (`-5` stays a number). The JSON and xlsx outputs hold the text unchanged.
 
 use std::io::{self, Write};
 
-use crate::{Document, Indicator, Number, Parsed, Table, Value};
+use crate::Document;
+use crate::rows::{Cell, INDICATOR_COLUMNS, indicator_rows};
 
-/// How many values of an indicator get columns of their own.
-pub const VALUE_SLOTS: usize = 3;
-
-/// The columns before the value slots.
-const LEADING_COLUMNS: [&str; 14] = [
-    "path",
-    "format",
-    "status",
-    "error_code",
-    "error_message",
-    "table",
-    "table_title",
-    "project_name",
-    "project_code",
-    "level1",
-    "level2",
-    "level3",
-    "description",
-    "basis",
-];
-
-/// The columns of each value slot, after the `valueN_` prefix.
-const SLOT_COLUMNS: [&str; 9] = [
-    "label", "period", "raw", "kind", "op", "number", "low", "high", "unit",
-];
-
-/// Every column, in order: the leading ones, `value1_label` … `value3_unit`, `more_values`.
+/// Every column, in order: the names of [`INDICATOR_COLUMNS`].
 pub static CSV_COLUMNS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
-    let mut columns: Vec<String> = LEADING_COLUMNS.iter().map(|c| c.to_string()).collect();
-    for slot in 1..=VALUE_SLOTS {
-        for column in SLOT_COLUMNS {
-            columns.push(format!("value{slot}_{column}"));
-        }
-    }
-    columns.push("more_values".to_string());
-    columns
+    INDICATOR_COLUMNS
+        .iter()
+        .map(|(name, _)| name.to_string())
+        .collect()
 });
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -76,23 +50,17 @@ impl<W: Write> CsvWriter<W> {
 
     /// Writes the rows of one document.
     pub fn write_document(&mut self, document: &Document) -> io::Result<()> {
-        let path = document.source.path.as_str();
-        let format = document.source.format.map_or("", |format| format.name());
-        let status = document.status.name();
-        if let Some(error) = &document.error {
-            let mut row = vec![String::new(); CSV_COLUMNS.len()];
-            row[0] = path.to_string();
-            row[1] = format.to_string();
-            row[2] = status.to_string();
-            row[3] = error.code.name().to_string();
-            row[4] = error.message.clone();
-            return self.write_row(row.iter().map(String::as_str));
-        }
-        for (index, table) in document.tables.iter().enumerate() {
-            for indicator in &table.indicators {
-                let row = indicator_row([path, format, status], index, table, indicator);
-                self.write_row(row.iter().map(String::as_str))?;
-            }
+        for row in indicator_rows(document) {
+            let fields: Vec<String> = row
+                .cells()
+                .iter()
+                .map(|cell| match cell {
+                    Cell::Text(_) => csv_escape(&cell.to_text()),
+                    _ => cell.to_text(),
+                })
+                .collect();
+            self.write_fields(fields.iter().map(String::as_str))?;
+            self.rows += 1;
         }
         Ok(())
     }
@@ -114,14 +82,25 @@ impl<W: Write> CsvWriter<W> {
             .map_err(|error| io::Error::new(error.error().kind(), error.to_string()))
     }
 
-    fn write_row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> io::Result<()> {
-        self.write_fields(fields)?;
-        self.rows += 1;
-        Ok(())
-    }
-
     fn write_fields<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> io::Result<()> {
         self.inner.write_record(fields).map_err(into_io)
+    }
+}
+
+/// A text cell as a spreadsheet must receive it: with a leading apostrophe when it starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return (see the module overview).
+///
+/// ```
+/// use jixiao_output::csv_escape;
+/// assert_eq!(csv_escape("=100%"), "'=100%");
+/// assert_eq!(csv_escape("-"), "'-");
+/// assert_eq!(csv_escape("≥95%"), "≥95%");
+/// ```
+pub fn csv_escape(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
     }
 }
 
@@ -148,69 +127,4 @@ fn into_io(error: csv::Error) -> io::Error {
         csv::ErrorKind::Io(error) => error,
         other => io::Error::other(format!("{other:?}")),
     }
-}
-
-fn indicator_row(
-    document: [&str; 3],
-    index: usize,
-    table: &Table,
-    indicator: &Indicator,
-) -> Vec<String> {
-    let mut row: Vec<String> = Vec::with_capacity(CSV_COLUMNS.len());
-    row.extend(document.iter().map(|field| field.to_string()));
-    row.push(String::new());
-    row.push(String::new());
-    row.push(index.to_string());
-    row.push(text(&table.title));
-    row.push(text(&table.project.name));
-    row.push(text(&table.project.code));
-    row.push(indicator.level1.clone());
-    row.push(indicator.level2.clone());
-    row.push(indicator.level3.clone());
-    row.push(text(&indicator.description));
-    row.push(text(&indicator.basis));
-    for slot in 0..VALUE_SLOTS {
-        match indicator.values.get(slot) {
-            Some(value) => row.extend(slot_fields(value)),
-            None => row.extend(std::iter::repeat_n(String::new(), SLOT_COLUMNS.len())),
-        }
-    }
-    let more: Vec<String> = indicator
-        .values
-        .iter()
-        .skip(VALUE_SLOTS)
-        .map(|value| format!("{}={}", value.label, value.raw))
-        .collect();
-    row.push(more.join("; "));
-    row
-}
-
-/// The nine columns of one value slot.
-fn slot_fields(value: &Value) -> [String; 9] {
-    let parsed: Option<&Parsed> = value.parsed.as_ref();
-    [
-        value.label.clone(),
-        value
-            .period
-            .map_or(String::new(), |period| period.name().to_string()),
-        value.raw.clone(),
-        parsed.map_or(String::new(), |parsed| parsed.kind.name().to_string()),
-        parsed
-            .and_then(|parsed| parsed.op)
-            .map_or(String::new(), |op| op.symbol().to_string()),
-        number(parsed.and_then(|parsed| parsed.number)),
-        number(parsed.and_then(|parsed| parsed.low)),
-        number(parsed.and_then(|parsed| parsed.high)),
-        parsed
-            .and_then(|parsed| parsed.unit.clone())
-            .unwrap_or_default(),
-    ]
-}
-
-fn text(value: &Option<String>) -> String {
-    value.clone().unwrap_or_default()
-}
-
-fn number(value: Option<Number>) -> String {
-    value.map_or(String::new(), |number| number.to_string())
 }

@@ -10,34 +10,43 @@
 //!
 //! let source = Source::new("empty.txt");
 //! let document = Document::from_extraction(source, Vec::new(), Extraction::default());
-//! // A readable file without any performance target table is a failure a user should see.
-//! assert_eq!(document.status, Status::Failed);
+//! // A readable file without any performance target table is `empty`, not a failure.
+//! assert_eq!(document.status, Status::Empty);
 //! assert_eq!(document.error.as_ref().map(|e| e.code.name()), Some("no_tables"));
 //! let json = serde_json::to_string(&document)?;
-//! assert!(json.starts_with(r#"{"schema_version":"1","source":{"path":"empty.txt""#));
+//! assert!(json.starts_with(r#"{"schema_version":"1","generator":"jixiao "#));
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 //!
 //! **Status rule** (the one place it is decided, [`Document::from_extraction`]): `failed` when
-//! there is an error (the file could not be read, held no table, or hit a bug); `partial` when
-//! tables were read but some warning, of the document or of a table, says content was lost;
-//! else `ok`.
+//! the file could not be read (or hit a bug); `empty` when it was read but holds no table (error
+//! code `no_tables`); `partial` when tables were read but some warning, of the document or of a
+//! table, says content was lost; else `ok`.
 //!
 //! **Boundary:** nothing outside this crate serialises; the other crates stay plain Rust.
 
 mod convert;
 mod csv_rows;
+mod labels;
+mod rows;
 mod schema;
 mod types;
+mod xlsx;
 
-pub use csv_rows::{CSV_COLUMNS, CsvWriter, VALUE_SLOTS, csv_header, csv_rows};
+pub use csv_rows::{CSV_COLUMNS, CsvWriter, csv_escape, csv_header, csv_rows};
+pub use labels::value_label;
+pub use rows::{Cell, ColumnType, INDICATOR_COLUMNS, IndicatorRow, indicator_rows};
 pub use schema::{schema, schema_json};
 pub use types::*;
+pub use xlsx::{DOCUMENT_COLUMNS, TABLE_COLUMNS, XlsxWriter};
 
 use jixiao_grid::Diagnostic;
 use jixiao_normalize::Extraction;
 
-/// The message of a `no_tables` failure.
+/// The value of `generator`: this program and its version.
+pub const GENERATOR: &str = concat!("jixiao ", env!("CARGO_PKG_VERSION"));
+
+/// The message of a `no_tables` document.
 pub const NO_TABLES_MESSAGE: &str = "the file was read, but it holds no performance target table \
      (绩效目标表): no table with 一级指标 / 二级指标 / 三级指标 columns was found";
 
@@ -57,7 +66,8 @@ impl Source {
 }
 
 impl Document {
-    /// A document that failed with `code`, keeping what was noticed before the failure.
+    /// A document that failed with `code`, keeping what was noticed before the failure. With
+    /// `no_tables` the status is `empty`: the file was read, it just holds no table.
     pub fn failed(
         source: Source,
         code: ErrorCode,
@@ -66,8 +76,13 @@ impl Document {
     ) -> Self {
         Document {
             schema_version: SCHEMA_VERSION.to_string(),
+            generator: GENERATOR.to_string(),
             source,
-            status: Status::Failed,
+            status: if code == ErrorCode::NoTables {
+                Status::Empty
+            } else {
+                Status::Failed
+            },
             error: Some(DocumentError {
                 code,
                 message: message.into(),
@@ -80,7 +95,7 @@ impl Document {
 
     /// The document of a file that was read: the reader's diagnostics come first in the
     /// warnings, then the normaliser's document-level ones. The status follows the rule in the
-    /// crate overview; a file without tables fails with `no_tables`.
+    /// crate overview; a file without tables is `empty` with the error code `no_tables`.
     pub fn from_extraction(
         source: Source,
         reader_diagnostics: Vec<Diagnostic>,
@@ -97,7 +112,12 @@ impl Document {
             document.title = extraction.title;
             return document;
         }
-        let tables: Vec<Table> = extraction.tables.into_iter().map(Table::from).collect();
+        let mut tables: Vec<Table> = extraction.tables.into_iter().map(Table::from).collect();
+        for table in &mut tables {
+            if let Some(year) = labels::table_year(table, extraction.title.as_deref()) {
+                labels::fill_year(table, year);
+            }
+        }
         let lost = warnings.iter().any(|warning| warning.lost)
             || tables
                 .iter()
@@ -105,6 +125,7 @@ impl Document {
                 .any(|warning| warning.lost);
         Document {
             schema_version: SCHEMA_VERSION.to_string(),
+            generator: GENERATOR.to_string(),
             source,
             status: if lost { Status::Partial } else { Status::Ok },
             error: None,

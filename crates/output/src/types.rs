@@ -23,17 +23,24 @@ pub const SCHEMA_VERSION: &str = "1";
 /// What jixiao read from one input file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "jixiao document")]
-// The status rule, stated in the schema so that a validator checks it too: a failed document
-// has an error and no tables; any other has tables and no error.
+// The status rule, stated in the schema so that a validator checks it too: a failed or empty
+// document has an error and no tables (an empty one's code is `no_tables`); any other has
+// tables and no error.
 #[schemars(extend("allOf" = [{
-    "if": { "properties": { "status": { "const": "failed" } } },
+    "if": { "properties": { "status": { "enum": ["failed", "empty"] } } },
     "then": { "properties": { "error": { "type": "object" }, "tables": { "maxItems": 0 } } },
     "else": { "properties": { "error": { "type": "null" }, "tables": { "minItems": 1 } } }
+}, {
+    "if": { "properties": { "status": { "const": "empty" } } },
+    "then": { "properties": { "error": { "properties": { "code": { "const": "no_tables" } } } } }
 }]))]
 pub struct Document {
     /// Always `"1"` for this layout.
     #[schemars(extend("const" = "1"))]
     pub schema_version: String,
+    /// The program that wrote the document and its version, e.g. `jixiao 0.1.0`.
+    #[serde(default)]
+    pub generator: String,
     pub source: Source,
     pub status: Status,
     /// Why the file gave no tables, or `null`.
@@ -104,12 +111,14 @@ impl Format {
 }
 
 /// `ok`: every table read in full; `partial`: tables were read but something was lost (see the
-/// warnings whose `lost` is true); `failed`: no table could be read (see `error`).
+/// warnings whose `lost` is true); `empty`: the file was read but holds no performance target
+/// table (`error.code` is `no_tables`); `failed`: the file could not be read (see `error`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Ok,
     Partial,
+    Empty,
     Failed,
 }
 
@@ -119,6 +128,7 @@ impl Status {
         match self {
             Status::Ok => "ok",
             Status::Partial => "partial",
+            Status::Empty => "empty",
             Status::Failed => "failed",
         }
     }
@@ -246,8 +256,8 @@ pub struct Table {
     pub project: Project,
     /// The budget figures, or `null` when the table gives none.
     pub budget: Option<Budget>,
-    /// 资金支出计划: each column as written, e.g. `3月底` → `25%`.
-    pub spending_plan: Vec<LabelledText>,
+    /// 资金支出计划: each column as written, e.g. `3月底` → `25%`, with the amount parsed.
+    pub spending_plan: Vec<SpendingItem>,
     pub goals: Goals,
     /// 年度主要任务 rows of a department table.
     pub tasks: Vec<Task>,
@@ -331,6 +341,19 @@ pub struct LabelledText {
     pub unit: Option<String>,
 }
 
+/// One column of 资金支出计划.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SpendingItem {
+    /// The column's label as written, e.g. `3月底`.
+    pub label: String,
+    /// The amount as written, e.g. `25%` or `1.00`.
+    pub raw: String,
+    /// The amount read by the value grammar (`25%` → number 25 with unit `%`), or `null` for
+    /// an empty cell.
+    #[serde(default)]
+    pub parsed: Option<Parsed>,
+}
+
 /// 绩效目标 / 年度目标 / 中长期目标.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Goals {
@@ -392,8 +415,13 @@ pub struct Indicator {
 /// One value cell of an indicator row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Value {
-    /// The column header, NFKC-normalised, whitespace removed: `指标值`, `全年(程)指标值`…
+    /// The column header, normalised: NFKC, whitespace and parenthesised notes removed, `目标值`
+    /// read as `指标值`: `指标值`, `年度指标值`, `全年指标值`, `半年指标值`, `中长期指标值`…
     pub label: String,
+    /// The column header as written (NFKC, whitespace removed), or `null` when it equals
+    /// `label`: `指标值(含数字及文字描述)`, `全年(程)指标值`.
+    #[serde(default)]
+    pub label_raw: Option<String>,
     /// The period the column speaks of, or `null` when its header does not say.
     pub period: Option<Period>,
     /// The cell text as written (trimmed; lines wrapped inside one cell joined).
@@ -452,7 +480,9 @@ pub struct Parsed {
     #[serde(default, skip_serializing_if = "is_false")]
     #[schemars(extend("const" = true))]
     pub approx: bool,
-    /// ISO 8601 date (`2021-12-30`) or partial date (`2022-12`).
+    /// ISO 8601 date (`2021-12-30`) or partial date (`2022-12`). A date or deadline whose year
+    /// is neither written nor named by the table (or the document's title) keeps its month and
+    /// day as `--06-30` (`6月底前`), or its month as `--06`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The end of a date range, ISO 8601.

@@ -103,19 +103,26 @@ fn date(start: Time, end: Option<Time>, approx: bool) -> Parsed {
 }
 
 /// The ISO 8601 form of a time: `2022-06-30`, `2022-06` or `2022`; the end of a month or year
-/// becomes its last day. `None` when the year is unknown, because a date without one is no
-/// point in time a user can compare with.
+/// becomes its last day. Without a year, the month and day are kept in ISO 8601's form for a
+/// date of an unnamed year: `--06-30` (`6月底`, `6月30日`), `--06` (`6月份`), `--12-31`
+/// (`年底`); the output fills in the year when the table names one. `None` when no month is
+/// known either.
 fn iso(time: Time) -> Option<String> {
-    let year = time.year?;
     let mut out = String::with_capacity(10);
-    // Writing into a String cannot fail, so the results are ignored.
-    let _ = write!(out, "{year:04}");
+    match time.year {
+        // Writing into a String cannot fail, so the results are ignored.
+        Some(year) => {
+            let _ = write!(out, "{year:04}");
+        }
+        None if time.month.is_some() || time.end => out.push('-'),
+        None => return None,
+    }
     match (time.month, time.day, time.end) {
         (Some(month), Some(day), _) => {
             let _ = write!(out, "-{month:02}-{day:02}");
         }
         (Some(month), None, true) => {
-            let _ = write!(out, "-{month:02}-{:02}", days_in_month(Some(year), month));
+            let _ = write!(out, "-{month:02}-{:02}", days_in_month(time.year, month));
         }
         (Some(month), None, false) => {
             let _ = write!(out, "-{month:02}");

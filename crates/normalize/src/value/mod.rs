@@ -22,8 +22,9 @@
 //!    `截止`, or `完成` after it: `6月底前完成`, `2022年12月31日前完成`. Its `date` is set when
 //!    the year is known (`2022年底前` → `2022-12-31`, the end of the month or year named); what
 //!    follows other than a plain `完成` is kept in `text` (`10月份前完成采购和验收`). A cell that
-//!    names no time (`按每月工作计划及时组织`, `一周内完成`) is no deadline. A date without a
-//!    year (`6月30日`) is a `date` whose `date` is empty, as a deadline without one is. An
+//!    names no time (`按每月工作计划及时组织`, `一周内完成`) is no deadline. A date or deadline
+//!    without a year keeps its month and day in ISO 8601's form for an unnamed year: `6月30日`
+//!    and `6月底前` → `--06-30`, `6月份前` → `--06`, `年底前` → `--12-31`. An
 //!    impossible date (`2021年2月29日`), a range that ends before it starts, or a date followed
 //!    by other words is text.
 //! 4. **Figures** (see `figure.rs`): comparisons before the figure (`≥ >= ≧ 不低于 不少于 大于等于`
