@@ -178,6 +178,8 @@ impl From<model::SpendingItem> for SpendingItem {
     fn from(item: model::SpendingItem) -> Self {
         SpendingItem {
             parsed: value::parse(&item.raw).map(Parsed::from),
+            value: number(item.value),
+            unit: item.unit,
             label: item.label,
             raw: item.raw,
         }

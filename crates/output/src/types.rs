@@ -348,6 +348,11 @@ pub struct SpendingItem {
     pub label: String,
     /// The amount as written, e.g. `25%` or `1.00`.
     pub raw: String,
+    /// The figure of `raw` (`25.00%` → 25); `null` when the cell is empty or holds no figure.
+    pub value: Option<Number>,
+    /// The figure's unit, written in the cell (`%`, `万元`) or stated by the label
+    /// (`资金支出计划（%）`); `null` when neither says.
+    pub unit: Option<String>,
     /// The amount read by the value grammar (`25%` → number 25 with unit `%`), or `null` for
     /// an empty cell.
     #[serde(default)]
