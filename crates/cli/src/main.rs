@@ -286,15 +286,26 @@ fn path_from_bytes(bytes: &[u8]) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
 }
 
-/// The output stream: `-o FILE` (written atomically) or standard output, buffered either way.
+/// The output stream: `-o FILE` (written atomically), a device or pipe named by `-o` (written
+/// in place: `/dev/null` must never be renamed over), or standard output, buffered each way.
 enum Output {
     File(AtomicFile),
+    Special(BufWriter<std::fs::File>),
     Stdout(BufWriter<io::StdoutLock<'static>>),
 }
 
 impl Output {
     fn open(path: Option<&Path>) -> Result<Self, Failure> {
         Ok(match path {
+            Some(path) if std::fs::metadata(path).is_ok_and(|metadata| !metadata.is_file()) => {
+                Output::Special(BufWriter::new(
+                    std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(path)
+                        .with_context(|| format!("cannot open {}", path.display()))
+                        .map_err(Failure::output)?,
+                ))
+            }
             Some(path) => Output::File(
                 AtomicFile::create(path)
                     .with_context(|| format!("cannot create {}", path.display()))
@@ -308,6 +319,7 @@ impl Output {
     fn commit(self) -> io::Result<()> {
         match self {
             Output::File(file) => file.commit(),
+            Output::Special(mut special) => special.flush(),
             Output::Stdout(mut stdout) => stdout.flush(),
         }
     }
@@ -317,6 +329,7 @@ impl Write for Output {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         match self {
             Output::File(file) => file.write(bytes),
+            Output::Special(special) => special.write(bytes),
             Output::Stdout(stdout) => stdout.write(bytes),
         }
     }
@@ -324,6 +337,7 @@ impl Write for Output {
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Output::File(file) => file.flush(),
+            Output::Special(special) => special.flush(),
             Output::Stdout(stdout) => stdout.flush(),
         }
     }
