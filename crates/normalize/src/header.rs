@@ -340,7 +340,9 @@ fn role(key: &str) -> Role {
     match key {
         "一级指标" | "一级" | "一级指标名称" => return Role::Level1,
         "二级指标" | "二级" | "二级指标名称" => return Role::Level2,
-        "三级指标" | "三级" | "三级指标名称" | "三级指标内容" => return Role::Level3,
+        "三级指标" | "三级" | "三级指标名称" | "三级指标内容" => {
+            return Role::Level3;
+        }
         "指标内容" | "指标名称" | "绩效指标" | "绩效指标名称" => {
             return Role::Level3OrDescription;
         }
@@ -585,7 +587,9 @@ pub fn detect(row: &Row<'_>) -> Option<Columns> {
     }
     // A side label such as 绩效指标 sits left of 一级; columns left of 一级 belong to no side.
     sides.retain(|side| side.level2.is_some() || side.level3.is_some() || !side.values.is_empty());
-    if sides.is_empty() {
+    // Every target table states target values: a 一级 | 二级 | 三级 catalogue with amounts (a
+    // 政府购买服务 list) is no indicator header.
+    if sides.is_empty() || sides.iter().all(|side| side.values.is_empty()) {
         return None;
     }
     // Two sides whose headers do not name their period: the 中长期 side comes first, then 年度.

@@ -278,7 +278,10 @@ impl Table {
                         || !cell.top_ruled
                         || (cell.x1 <= first_text_x + COLUMN_TOLERANCE && !target.text.is_empty())
                 } else {
-                    !cell.top_ruled
+                    // A cell with text of its own under an open top continues the cell above
+                    // only when that one is blank or cut short: two labels, one each side of
+                    // the break (生态效益指标 | 可持续影响指标), are two cells.
+                    !cell.top_ruled && (target.text.is_empty() || target.ends_full)
                 };
                 if continues {
                     let target = &mut self.cells[index];
