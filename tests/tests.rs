@@ -15,5 +15,6 @@ mod lossy;
 mod measure;
 mod output_json;
 mod pipeline;
+mod real;
 mod schema;
 mod util;

@@ -1,0 +1,239 @@
+//! Real published budgets (pages cut from `../shared/corpus/real/pdf/` into
+//! `fixtures/pdf/real/gold/`) against their hand-read gold (`fixtures/gold/real/`), scored the way
+//! the project is measured (`../shared/tools/score.py`): indicator rows are compared by canonical
+//! 一级 and 二级, 三级, values in column order and the split columns the gold gives (nature,
+//! unit, weight, score); tables are matched by project name. Every file must reach F1 0.97.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::gold::extract;
+
+/// The least indicator F1 each real document must reach.
+const LEAST_F1: f64 = 0.97;
+
+/// Columns beside the value that some regional forms split out; compared where gold gives them.
+const EXTRA: [&str; 4] = ["nature", "unit", "weight", "score"];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// NFKC, whitespace removed.
+fn norm(value: &Value) -> String {
+    match value {
+        Value::String(text) => jixiao_normalize::text::key(text),
+        Value::Number(number) => number.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// A level name as the scorer compares it: its weight dropped, variants made canonical.
+fn canon(value: &Value) -> String {
+    let key = jixiao_normalize::vocab::name_key(&norm(value));
+    let canonical = match key.as_str() {
+        "经济效益" => "经济效益指标",
+        "社会效益" => "社会效益指标",
+        "生态效益" | "环境效益指标" => "生态效益指标",
+        "可持续影响" => "可持续影响指标",
+        "服务对象满意度" | "服务对象" | "社会公众或服务对象满意度指标" => {
+            "服务对象满意度指标"
+        }
+        "进度指标" => "时效指标",
+        "产出" => "产出指标",
+        "效益" => "效益指标",
+        "满意度" => "满意度指标",
+        "经济成本" => "经济成本指标",
+        "社会成本" => "社会成本指标",
+        "生态环境成本" => "生态环境成本指标",
+        other => return other.to_string(),
+    };
+    canonical.to_string()
+}
+
+fn key(indicator: &Value, extra: &[&str], any_level1: bool) -> String {
+    let level1 = canon(&indicator["level1"]);
+    let mut level2 = canon(&indicator["level2"]);
+    if level1 == "成本指标" && level2.is_empty() {
+        level2 = "成本指标".to_string();
+    }
+    let values: Vec<String> = indicator["values"]
+        .as_array()
+        .map(|values| {
+            values
+                .iter()
+                .map(|value| match value {
+                    Value::Object(object) => norm(object.get("raw").unwrap_or(&Value::Null)),
+                    other => norm(other),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let more: Vec<String> = extra.iter().map(|field| norm(&indicator[*field])).collect();
+    format!(
+        "{}|{level2}|{}|{}|{}",
+        if any_level1 { "*" } else { &level1 },
+        norm(&indicator["level3"]),
+        values.join("/"),
+        more.join("/")
+    )
+}
+
+fn counts(keys: impl Iterator<Item = String>) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for key in keys {
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// True positives, false positives and false negatives of one document, with the rows that
+/// differ, for the failure message.
+fn score(gold: &Value, document: &Value, report: &mut String) -> (usize, usize, usize) {
+    let empty = Vec::new();
+    let tables: Vec<(String, &Value)> = document["tables"]
+        .as_array()
+        .unwrap_or(&empty)
+        .iter()
+        .map(|table| {
+            let name = table["project"]["name"]
+                .as_str()
+                .or(table["title"].as_str())
+                .unwrap_or("");
+            (jixiao_normalize::text::key(name), table)
+        })
+        .collect();
+    let mut used = vec![false; tables.len()];
+    let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+    for gold_table in gold["tables"].as_array().unwrap_or(&empty) {
+        let gold_name = norm(&gold_table["project_name"]);
+        let rows = gold_table["indicators"].as_array().unwrap_or(&empty);
+        let extra: Vec<&str> = EXTRA
+            .iter()
+            .copied()
+            .filter(|field| rows.iter().any(|row| row.get(*field).is_some()))
+            .collect();
+        let any_level1 = !rows.is_empty() && rows.iter().all(|row| norm(&row["level1"]).is_empty());
+        let wanted = counts(rows.iter().map(|row| key(row, &extra, any_level1)));
+        let mut candidates: Vec<usize> = (0..tables.len())
+            .filter(|&index| {
+                let name = &tables[index].0;
+                !used[index]
+                    && !name.is_empty()
+                    && (*name == gold_name
+                        || gold_name.contains(name.as_str())
+                        || name.contains(&gold_name))
+            })
+            .collect();
+        // Where gold names its pages, only tables with rows on those pages are candidates (the
+        // same project name recurs for other units elsewhere in a document).
+        let gold_pages: Vec<u64> = gold_table["pages"]
+            .as_array()
+            .map(|pages| pages.iter().filter_map(Value::as_u64).collect())
+            .unwrap_or_default();
+        let pages_of = |index: usize| -> Vec<u64> {
+            tables[index].1["indicators"]
+                .as_array()
+                .unwrap_or(&empty)
+                .iter()
+                .filter_map(|row| row["location"]["page"].as_u64())
+                .collect()
+        };
+        if !gold_pages.is_empty() {
+            let on: Vec<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|&index| pages_of(index).iter().any(|page| gold_pages.contains(page)))
+                .collect();
+            candidates = if on.is_empty() {
+                candidates
+                    .into_iter()
+                    .filter(|&index| pages_of(index).is_empty())
+                    .collect()
+            } else {
+                on
+            };
+        }
+        let exact: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&index| tables[index].0 == gold_name)
+            .collect();
+        let group = if exact.is_empty() {
+            candidates.into_iter().take(1).collect()
+        } else {
+            exact
+        };
+        if group.is_empty() {
+            let _ = writeln!(report, "  no table named {gold_name}");
+            fn_ += wanted.values().sum::<usize>();
+            continue;
+        }
+        let mut found: Vec<&Value> = Vec::new();
+        for &index in &group {
+            used[index] = true;
+            found.extend(tables[index].1["indicators"].as_array().unwrap_or(&empty));
+        }
+        if gold_table["truncated"].as_bool() == Some(true) {
+            found.truncate(rows.len());
+        }
+        let got = counts(found.iter().map(|row| key(row, &extra, any_level1)));
+        for (key, count) in &wanted {
+            let hit = (*count).min(got.get(key).copied().unwrap_or(0));
+            tp += hit;
+            fn_ += count - hit;
+            if hit < *count {
+                let _ = writeln!(report, "  {gold_name}: missing {key}");
+            }
+        }
+        for (key, count) in &got {
+            let hit = (*count).min(wanted.get(key).copied().unwrap_or(0));
+            fp += count - hit;
+            if hit < *count {
+                let _ = writeln!(report, "  {gold_name}: extra {key}");
+            }
+        }
+    }
+    (tp, fp, fn_)
+}
+
+#[test]
+fn real_documents_reach_their_gold() {
+    let gold_dir = root().join("fixtures/gold/real");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&gold_dir)
+        .expect("gold folder")
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 16, "the real gold files are missing");
+    let mut failures = String::new();
+    for path in names {
+        let gold: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("gold")).expect("JSON");
+        let source = gold["source"].as_str().expect("gold names its PDF");
+        let document = extract(&root().join("fixtures/pdf/real/gold").join(source));
+        let mut report = String::new();
+        let (tp, fp, fn_) = score(&gold, &document, &mut report);
+        let precision = tp as f64 / (tp + fp).max(1) as f64;
+        let recall = tp as f64 / (tp + fn_).max(1) as f64;
+        let f1 = if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        };
+        if f1 < LEAST_F1 {
+            let _ = writeln!(
+                failures,
+                "{source}: F1 {f1:.3} (tp {tp}, fp {fp}, fn {fn_})\n{report}"
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "real documents below F1 {LEAST_F1}:\n{failures}"
+    );
+}
