@@ -1096,7 +1096,13 @@ fn span_text(row: &Row<'_>, span: Option<Span>) -> (String, bool) {
 fn is_side_label(text: &str) -> bool {
     matches!(
         text::key(text).as_str(),
-        "绩效指标" | "年度绩效指标" | "绩效目标" | "年度绩效目标" | "绩效指标名称"
+        "绩效指标"
+            | "年度绩效指标"
+            | "本年度绩效指标"
+            | "绩效目标"
+            | "年度绩效目标"
+            | "绩效目标指标"
+            | "绩效指标名称"
     )
 }
 
