@@ -15,7 +15,7 @@
 
 use jixiao_grid::{Block, Diagnostic, Grid, Paragraph, Source};
 
-use crate::docx::table::{MAX_COLUMNS, Merge, TableState};
+use crate::docx::table::{MAX_COLUMNS, Merge, TableState, emit_grid};
 use crate::docx::tidy;
 use crate::{Limits, ReadError};
 
@@ -222,18 +222,14 @@ impl<'l> Flow<'l> {
     }
 
     /// Adds a grid to the document, numbering it and locating its diagnostics in it.
-    fn emit(&mut self, mut grid: Grid, diagnostics: Vec<Diagnostic>) {
-        let index = u32::try_from(self.grids_emitted).unwrap_or(u32::MAX);
-        self.grids_emitted += 1;
-        grid.location.grid = Some(index);
-        for mut diagnostic in diagnostics {
-            diagnostic
-                .location
-                .get_or_insert_with(Default::default)
-                .grid = Some(index);
-            self.diagnostics.push(diagnostic);
-        }
-        self.blocks.push(Block::Table(grid));
+    fn emit(&mut self, grid: Grid, diagnostics: Vec<Diagnostic>) {
+        emit_grid(
+            &mut self.blocks,
+            &mut self.diagnostics,
+            &mut self.grids_emitted,
+            grid,
+            diagnostics,
+        );
     }
 
     /// Closes whatever is open and returns the blocks and diagnostics.

@@ -25,7 +25,7 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use jixiao_grid::{Block, CHECKED, Diagnostic, Grid, Paragraph, Source, UNCHECKED};
 
-use super::table::{MAX_COLUMNS, Merge, TableState};
+use super::table::{MAX_COLUMNS, Merge, TableState, emit_grid};
 use super::{symbol_char, tidy};
 use crate::{Limits, ReadError};
 
@@ -738,18 +738,14 @@ impl<'l> Body<'l> {
     }
 
     /// Adds a grid to the document, numbering it and locating its diagnostics in it.
-    fn emit(&mut self, mut grid: Grid, diagnostics: Vec<Diagnostic>) {
-        let index = u32::try_from(self.grids_emitted).unwrap_or(u32::MAX);
-        self.grids_emitted += 1;
-        grid.location.grid = Some(index);
-        for mut diagnostic in diagnostics {
-            diagnostic
-                .location
-                .get_or_insert_with(Default::default)
-                .grid = Some(index);
-            self.diagnostics.push(diagnostic);
-        }
-        self.blocks.push(Block::Table(grid));
+    fn emit(&mut self, grid: Grid, diagnostics: Vec<Diagnostic>) {
+        emit_grid(
+            &mut self.blocks,
+            &mut self.diagnostics,
+            &mut self.grids_emitted,
+            grid,
+            diagnostics,
+        );
     }
 
     fn field_char(&mut self, element: &BytesStart<'_>) {

@@ -411,6 +411,28 @@ fn preview(text: &str) -> String {
     }
 }
 
+/// Adds a finished grid to a Word document's blocks: numbers it in document order and locates
+/// its diagnostics in it. Shared by the .docx, .doc and RTF readers.
+pub(crate) fn emit_grid(
+    blocks: &mut Vec<jixiao_grid::Block>,
+    diagnostics: &mut Vec<jixiao_grid::Diagnostic>,
+    grids_emitted: &mut usize,
+    mut grid: jixiao_grid::Grid,
+    grid_diagnostics: Vec<jixiao_grid::Diagnostic>,
+) {
+    let index = u32::try_from(*grids_emitted).unwrap_or(u32::MAX);
+    *grids_emitted += 1;
+    grid.location.grid = Some(index);
+    for mut diagnostic in grid_diagnostics {
+        diagnostic
+            .location
+            .get_or_insert_with(Default::default)
+            .grid = Some(index);
+        diagnostics.push(diagnostic);
+    }
+    blocks.push(jixiao_grid::Block::Table(grid));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
