@@ -237,3 +237,69 @@ fn real_documents_reach_their_gold() {
         "real documents below F1 {LEAST_F1}:\n{failures}"
     );
 }
+
+/// Warnings of a document that say a row was read by guess.
+fn doubtful_rows(document: &Value) -> Vec<String> {
+    document["tables"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|table| table["warnings"].as_array().into_iter().flatten())
+        .filter_map(|warning| warning["code"].as_str())
+        .filter(|code| matches!(*code, "row_realigned" | "cells_unplaced" | "level_missing"))
+        .map(str::to_string)
+        .collect()
+}
+
+fn indicator<'a>(table: &'a Value, level3: &str) -> &'a Value {
+    table["indicators"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|indicator| indicator["level3"] == level3)
+        .unwrap_or_else(|| panic!("no indicator {level3}"))
+}
+
+/// A name or label column merged across a page break on both sides has no rule above or below
+/// it on the middle page, so its border touches no other rule. The column must stay in the
+/// table: without it the page's grid is one column short and every row is read shifted.
+/// Two documents of the pattern: a list table whose project name column spans pages (w25), and
+/// a department table with a merged label column on the left (w07).
+#[test]
+fn columns_open_at_both_page_breaks_stay_in_the_table() {
+    let dir = root().join("fixtures/pdf/real/open");
+
+    let list = extract(&dir.join("w25_p39-42.pdf"));
+    assert_eq!(doubtful_rows(&list), Vec::<String>::new());
+    let tables = list["tables"].as_array().expect("tables");
+    assert_eq!(
+        tables.len(),
+        2,
+        "one project over four pages, then the next"
+    );
+    let first = &tables[0];
+    assert_eq!(first["project"]["name"], "信息系统运维类项目");
+    assert_eq!(first["project"]["code"], "11000021Y000000390843");
+    assert_eq!(first["indicators"].as_array().map(Vec::len), Some(104));
+    assert_eq!(first["budget"]["total"], 458.546481);
+    let cost = indicator(first, "应用系统技术运维服务费成本");
+    assert_eq!(cost["level1"], "成本指标");
+    assert_eq!(cost["level2"], "经济成本指标");
+    assert_eq!(cost["values"][0]["raw"], "18.24");
+    assert_eq!(cost["nature"], "≤");
+    assert_eq!(cost["unit"], "万元");
+    assert_eq!(cost["location"]["page"], 2);
+    assert_eq!(tables[1]["project"]["name"], "培训类项目");
+
+    let department = extract(&dir.join("w07_p47-50.pdf"));
+    assert_eq!(doubtful_rows(&department), Vec::<String>::new());
+    let tables = department["tables"].as_array().expect("tables");
+    assert_eq!(tables.len(), 1);
+    assert_eq!(tables[0]["location"]["page_end"], 4);
+    assert_eq!(tables[0]["indicators"].as_array().map(Vec::len), Some(50));
+    let network = indicator(&tables[0], "系统内各类网络联通及正常运行率");
+    assert_eq!(network["level1"], "产出指标");
+    assert_eq!(network["level2"], "质量指标");
+    assert_eq!(network["values"][0]["raw"], "99");
+    assert_eq!(network["unit"], "%");
+}

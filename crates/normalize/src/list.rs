@@ -184,10 +184,14 @@ impl Segment {
 }
 
 /// Adds an amount cell to a sum (a project merged over several sub-blocks, each with its own
-/// amount, costs their sum).
+/// amount, costs their sum). The sum is rounded to millionths, the finest unit budgets print
+/// (万元 to six places), so that binary fractions do not show (`390.71413800000005`).
 fn add(sum: &mut Option<f64>, text: &str) {
     if let Some((value, _)) = text::parse_amount(text) {
-        *sum = Some(sum.unwrap_or(0.0) + value);
+        *sum = Some(match *sum {
+            Some(before) => ((before + value) * 1e6).round() / 1e6,
+            None => value,
+        });
     }
 }
 
@@ -232,5 +236,24 @@ mod tests {
             (None, "2026年信访专项经费".to_string())
         );
         assert_eq!(split_code("106001"), (None, "106001".to_string()));
+    }
+
+    #[test]
+    fn amounts_of_sub_blocks_sum_without_binary_fractions() {
+        let mut sum = None;
+        for amount in [
+            "65.574000",
+            "29.742252",
+            "85.156800",
+            "10.514756",
+            "64.196166",
+            "135.530164",
+        ] {
+            add(&mut sum, amount);
+        }
+        assert_eq!(sum, Some(390.714138));
+        let mut none = None;
+        add(&mut none, "—");
+        assert_eq!(none, None);
     }
 }

@@ -429,11 +429,78 @@ fn find_lattices(horizontal: &[Rule], vertical: &[Rule]) -> Vec<Lattice> {
         let key = root(&mut parent, horizontal.len() + index);
         groups.entry(key).or_default().1.push(*rule);
     }
+    let (mut groups, lone): (Vec<_>, Vec<_>) =
+        groups.into_values().partition(|(h, _)| !h.is_empty());
+    let mut lone: Vec<Rule> = lone.into_iter().flat_map(|(_, v)| v).collect();
+    for (h, v) in &mut groups {
+        if h.len() >= 2 && v.len() >= 2 {
+            attach_open_columns(h, v, &mut lone);
+        }
+    }
     groups
-        .into_values()
+        .into_iter()
         .filter(|(h, v)| h.len() >= 2 && v.len() >= 2)
         .filter_map(|(h, v)| build_lattice(&h, &v))
         .collect()
+}
+
+/// How far outside a table a rule of an open column may stand, as a share of the table's
+/// width: a label or name column, not a drawing beside the table.
+const OPEN_COLUMN_WIDTH: f64 = 0.25;
+
+/// Adds to a table the columns that are open at both ends: a name or label cell merged across
+/// the page break on both sides has no rule above or below it on this page, so its outer
+/// border touches no horizontal rule and stands alone beside the table. A lone vertical rule
+/// that runs the table's whole height, just outside its edge, is that border.
+fn attach_open_columns(horizontal: &[Rule], vertical: &mut Vec<Rule>, lone: &mut Vec<Rule>) {
+    let bottom = vertical
+        .iter()
+        .map(|r| r.start)
+        .fold(f64::INFINITY, f64::min);
+    let top = vertical
+        .iter()
+        .map(|r| r.end)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let mut left = horizontal
+        .iter()
+        .map(|r| r.start)
+        .chain(vertical.iter().map(|r| r.position))
+        .fold(f64::INFINITY, f64::min);
+    let mut right = horizontal
+        .iter()
+        .map(|r| r.end)
+        .chain(vertical.iter().map(|r| r.position))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let reach = (right - left) * OPEN_COLUMN_WIDTH;
+    let spans_table = |rule: &Rule| {
+        (rule.start - bottom).abs() <= TOUCH_TOLERANCE && (rule.end - top).abs() <= TOUCH_TOLERANCE
+    };
+    // Nearest first, so that two open columns side by side attach one after the other.
+    loop {
+        let next = lone
+            .iter()
+            .enumerate()
+            .filter(|(_, rule)| spans_table(rule))
+            .filter_map(|(index, rule)| {
+                let gap = if rule.position < left {
+                    left - rule.position
+                } else if rule.position > right {
+                    rule.position - right
+                } else {
+                    return None;
+                };
+                (gap > MIN_CELL && gap <= reach).then_some((index, gap))
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        let Some((index, _)) = next else {
+            break;
+        };
+        let rule = lone.swap_remove(index);
+        left = left.min(rule.position);
+        right = right.max(rule.position);
+        vertical.push(rule);
+    }
+    vertical.sort_by(|a, b| a.position.total_cmp(&b.position));
 }
 
 fn build_lattice(horizontal: &[Rule], vertical: &[Rule]) -> Option<Lattice> {
@@ -1127,6 +1194,41 @@ mod tests {
         assert_eq!((merged.x0, merged.x1), (100.0, 200.0));
         let texts: Vec<&str> = table.cells.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, ["产出指标", "数量", "质量", "效益", ""]);
+    }
+
+    #[test]
+    fn a_column_open_at_both_ends_stays_in_the_table() {
+        // A name column merged across the page break above and below: its left border at x=50
+        // runs the table's height but touches no horizontal rule. A rule of the same height
+        // far from the table (a page frame), or a shorter one, is no column.
+        let segments = vec![
+            h(300.0, 100.0, 300.0),
+            h(270.0, 100.0, 300.0),
+            h(240.0, 100.0, 300.0),
+            v(50.0, 240.0, 300.0),
+            v(100.0, 240.0, 300.0),
+            v(200.0, 240.0, 300.0),
+            v(300.0, 240.0, 300.0),
+            v(500.0, 240.0, 300.0),
+            v(20.0, 250.0, 290.0),
+        ];
+        let mut glyphs = text_at("项目", 55.0, 266.0, 10.0);
+        glyphs.extend(text_at("产出", 105.0, 286.0, 10.0));
+        glyphs.extend(text_at("数量", 205.0, 286.0, 10.0));
+        glyphs.extend(text_at("效益", 105.0, 256.0, 10.0));
+        glyphs.extend(text_at("社会", 205.0, 256.0, 10.0));
+        let items = layout_page(1, 842.0, &glyphs, &segments);
+        let [Item::Table(table)] = items.as_slice() else {
+            panic!("one table expected, got {items:?}");
+        };
+        assert_eq!((table.rows, table.left, table.right), (2, 50.0, 300.0));
+        let name = table
+            .cells
+            .iter()
+            .find(|c| c.text == "项目")
+            .expect("the open column's cell");
+        assert_eq!((name.row, name.row_span), (0, 2));
+        assert_eq!((name.x0, name.x1), (50.0, 100.0));
     }
 
     #[test]
