@@ -303,3 +303,28 @@ fn columns_open_at_both_page_breaks_stay_in_the_table() {
     assert_eq!(network["values"][0]["raw"], "99");
     assert_eq!(network["unit"], "%");
 }
+
+/// Self-evaluation forms (Xi'an) give the 一级 its weight bare (`产出指标50分`, `满意度指标10`),
+/// and the last form is followed by a new section of 决算 tables: the weights are no unknown
+/// names, and the 决算 rows are no indicators.
+#[test]
+fn self_evaluations_end_where_the_next_section_starts() {
+    let document = extract(&root().join("fixtures/pdf/real/sections/w55_p98_p143-146.pdf"));
+    assert_eq!(document["status"], "ok");
+    let tables = document["tables"].as_array().expect("tables");
+    assert_eq!(tables.len(), 2);
+    for table in tables {
+        assert_eq!(table["kind"], "self_evaluation");
+        assert_eq!(table["warnings"], serde_json::json!([]));
+    }
+    let first = &tables[0];
+    assert_eq!(first["project"]["name"], "公共卫生事业发展资金");
+    let satisfaction = indicator(first, "服务对象满意度");
+    assert_eq!(satisfaction["level1"], "满意度指标");
+    assert_eq!(satisfaction["level1_raw"], "满意度指标10");
+    assert_eq!(satisfaction["weight"], "10");
+    let last = &tables[1];
+    assert_eq!(last["location"]["page"], 2);
+    assert_eq!(last["location"]["page_end"], serde_json::Value::Null);
+    assert_eq!(last["indicators"].as_array().map(Vec::len), Some(27));
+}

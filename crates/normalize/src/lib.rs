@@ -89,6 +89,17 @@ impl State {
         {
             self.extraction.title = Some(paragraph.clone());
         }
+        if text::is_other_section(&paragraph)
+            && self
+                .current
+                .as_ref()
+                .is_some_and(|table| table.phase == Phase::Indicators)
+        {
+            // Another table's caption or a new section: the indicators above are over, and
+            // the grids that follow (决算 tables after the self-evaluations) are not theirs.
+            self.close();
+            return;
+        }
         if text::is_table_title(&paragraph) {
             // A caption after indicator rows starts the next table; so does one after fields
             // that already have a caption or a name (a budget grid above the target tables

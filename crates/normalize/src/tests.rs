@@ -305,6 +305,40 @@ fn titles_and_project_rows_split_tables() {
 }
 
 #[test]
+fn another_section_ends_the_indicators_above_it() {
+    let extraction = normalize(&document(vec![
+        grid(&[
+            "项目名称|p",
+            "一级指标|二级指标|三级指标|年度指标值|实际完成值",
+            "产出指标50分|数量指标|a|1|1",
+            "满意度指标10|服务对象满意度指标|b|≥95%|98%",
+        ]),
+        paragraph("第三部分 2022年度部门决算表"),
+        grid(&["序号 内容|表格为空的理由", "表1 收入支出决算总表|否"]),
+        paragraph("收入决算表"),
+        grid(&["科目代码|科目名称|合计", "201|一般公共服务支出|56.00"]),
+    ]));
+    assert_eq!(extraction.tables.len(), 1);
+    assert_eq!(
+        levels(&extraction, 0),
+        [
+            triple("产出指标", "数量指标", "a"),
+            triple("满意度指标", "服务对象满意度指标", "b"),
+        ]
+    );
+    let table = &extraction.tables[0];
+    assert!(
+        table.warnings.is_empty(),
+        "weights after 一级 names are no unknown names: {:?}",
+        table.warnings
+    );
+    assert_eq!(
+        table.indicators[0].level1_raw.as_deref(),
+        Some("产出指标50分")
+    );
+}
+
+#[test]
 fn a_continuation_grid_with_a_repeated_header_joins_the_table_above() {
     let extraction = normalize(&document(vec![
         grid(&[

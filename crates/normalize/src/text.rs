@@ -109,9 +109,37 @@ pub fn is_table_title(text: &str) -> bool {
         "绩效目标审核表",
         "绩效指标表",
         "目标表",
+        "绩效自评表",
+        "绩效监控表",
+        "执行监控表",
     ]
     .iter()
     .any(|word| key.contains(word))
+}
+
+/// True when a paragraph ends what came before it without being a target table's caption: the
+/// caption of another budget table (`收入支出决算总表`, `预算05表一般公共预算支出表`) or a
+/// section heading (`第三部分 2022年度部门决算表`, `第二章 …`).
+pub fn is_other_section(text: &str) -> bool {
+    if text.len() > 200 || is_table_title(text) {
+        return false;
+    }
+    let key = key(text);
+    let chars = key.chars().count();
+    if !(2..=50).contains(&chars) {
+        return false;
+    }
+    let section = key.strip_prefix('第').is_some_and(|rest| {
+        let numeral = rest.trim_start_matches(|c: char| {
+            "一二三四五六七八九十百".contains(c) || c.is_ascii_digit()
+        });
+        numeral.len() < rest.len() && (numeral.starts_with("部分") || numeral.starts_with('章'))
+    });
+    let caption = key.ends_with('表')
+        && ["决算", "预算", "收支", "收入", "支出", "明细", "汇总"]
+            .iter()
+            .any(|word| key.contains(word));
+    section || caption
 }
 
 /// True when a paragraph may be the heading of a whole document.
@@ -187,6 +215,31 @@ mod tests {
         assert!(!is_table_title("二、分项绩效目标"));
         assert!(is_heading("南通市本级项目预算绩效目标表"));
         assert!(!is_heading("第一部分"));
+        assert!(is_table_title("西安市级公共卫生事业发展资金项目绩效自评表"));
+    }
+
+    #[test]
+    fn other_sections_and_captions() {
+        for text in [
+            "第三部分 2022年度部门决算表",
+            "第二章 部门预算",
+            "收入支出决算总表",
+            "预算05表一般公共预算支出表",
+            "一般公共预算财政拨款支出决算明细表",
+        ] {
+            assert!(is_other_section(text), "{text}");
+        }
+        for text in [
+            "预算12表项目支出绩效目标表",
+            "项目绩效自评表",
+            "金额单位：万元",
+            "第1页",
+            "公开01表",
+            "确保按时填报各类报表",
+            "第三方评估",
+        ] {
+            assert!(!is_other_section(text), "{text}");
+        }
     }
 
     #[test]

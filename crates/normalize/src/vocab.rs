@@ -160,6 +160,18 @@ pub fn name_key(text: &str) -> String {
             key.truncate(open);
         }
     }
+    // Or a bare one: 产出指标50分, 满意度指标10 (self-evaluation forms).
+    let name_end = key
+        .trim_end_matches(['分', '%'])
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    let weight = &key[name_end.len()..];
+    if name_end.len() < key.len()
+        && weight.starts_with(|c: char| c.is_ascii_digit())
+        && weight.chars().filter(char::is_ascii_digit).count() <= 3
+        && name_end.ends_with('标')
+    {
+        key.truncate(name_end.len());
+    }
     key
 }
 
@@ -319,6 +331,11 @@ mod tests {
         assert_eq!(level1("产出指标（50分）"), Some("产出指标"));
         assert_eq!(level1("产出指标(50分)"), Some("产出指标"));
         assert_eq!(level1("效益指标（30分）"), Some("效益指标"));
+        assert_eq!(level1("产出指标50分"), Some("产出指标"));
+        assert_eq!(level1("满意度指标10"), Some("满意度指标"));
+        assert_eq!(level1("效益指标 30 分"), Some("效益指标"));
+        assert_eq!(level1("产出指标2026"), None);
+        assert_eq!(level2("数量指标15"), Some("数量指标"));
         assert_eq!(level1("满意度"), Some("满意度指标"));
         assert_eq!(level2("办公用房租金"), None);
     }
