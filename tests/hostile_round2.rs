@@ -639,3 +639,93 @@ fn an_xls_whose_dimensions_lie_is_read_by_the_cells_it_holds_whatever_the_flags(
         run.assert_peak_under(128 * MIB, "lying DIMENSIONS");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Parts and pages that inflate or multiply: a docx part of 200 MiB, a million table cells, a
+// text of 100 MB
+// ---------------------------------------------------------------------------------------------
+
+/// The seed's docx with `total` bytes of `filler` (repeated) streamed into the start of its
+/// body.
+fn docx_with_body_filler(filler: &[u8], total: u64) -> Vec<u8> {
+    let original = fixture("docx", "docx");
+    let mut out = Cursor::new(Vec::new());
+    let mut writer = zip::ZipWriter::new(&mut out);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .large_file(true);
+    for (name, data) in unzip(&original) {
+        writer.start_file(name.as_str(), options).expect("an entry");
+        if name != "word/document.xml" {
+            writer.write_all(&data).expect("write");
+            continue;
+        }
+        let xml = String::from_utf8(data).expect("UTF-8 XML");
+        let body = xml.find("<w:body>").expect("a body") + "<w:body>".len();
+        writer.write_all(&xml.as_bytes()[..body]).expect("write");
+        let chunk = filler.repeat((MIB as usize).div_ceil(filler.len()));
+        let mut written = 0;
+        while written < total {
+            writer.write_all(&chunk).expect("write");
+            written += chunk.len() as u64;
+        }
+        writer.write_all(&xml.as_bytes()[body..]).expect("write");
+    }
+    writer.finish().expect("the package");
+    out.into_inner()
+}
+
+#[test]
+fn a_docx_part_or_a_page_that_multiplies_is_refused_with_flat_memory() {
+    let original = fixture("docx", "docx");
+    let blank = docx_with_body_filler(b" ", 200 * MIB);
+    let paragraphs = docx_with_body_filler(b"<w:p/>", 200 * MIB);
+    let mut cells = String::from("<html><body><table>");
+    for _ in 0..100_000 {
+        cells.push_str("<tr>");
+        cells.push_str(&"<td>x</td>".repeat(10));
+        cells.push_str("</tr>");
+    }
+    cells.push_str("</table></body></html>");
+    let (_dir, run) = run_files(
+        &[
+            ("original.docx", &original),
+            ("blank-run.docx", &blank),
+            ("empty-paragraphs.docx", &paragraphs),
+            ("million-cells.html", cells.as_bytes()),
+        ],
+        &[],
+    );
+    let [original, blank, paragraphs, cells] = &run.documents[..] else {
+        panic!("four documents: {:?}", run.documents);
+    };
+    assert_gold(original, "docx");
+    for (document, code, says) in [
+        (blank, "unreadable", "without a tag"),
+        (paragraphs, "too_large", "--max-inflate"),
+        (cells, "too_large", "--max-cells"),
+    ] {
+        assert_eq!(document["status"], "failed", "{document}");
+        assert_eq!(document["error"]["code"], code, "{document}");
+        let message = text(&document["error"]["message"]);
+        assert!(message.contains(says), "{message}");
+    }
+    // Held whole, the 200 MiB parts alone would pass the bound (they once cost 0.7–1 GiB, the
+    // million cells 0.53 GiB).
+    run.assert_peak_under(128 * MIB, "docx parts and HTML cells");
+}
+
+#[test]
+fn a_text_of_a_hundred_megabytes_stays_under_the_bound() {
+    let line = "产出指标\t数量指标\t培训人次\t≥1145批次\n".as_bytes();
+    let big = line.repeat((100 * MIB as usize) / line.len());
+    let (_dir, run) = run_files(&[("big.txt", &big)], &[]);
+    let document = &run.documents[0];
+    assert_eq!(document["status"], "failed", "{document}");
+    assert_eq!(document["error"]["code"], "too_large", "{document}");
+    assert!(text(&document["error"]["message"]).contains("--max-cells"));
+    // What a text costs is its cells up to the cell limit, not its length: 500 MB once cost
+    // 1.15 GiB.
+    run.assert_peak_under(goal(big.len() as u64), "a 100 MB text");
+}
