@@ -339,3 +339,11 @@ fn lossy_text_gives_the_gold_tables() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// PDFs that Chromium printed from the corpus HTML (`fixtures/web/pdf/`, `make fixtures-web`):
+/// Skia fills every side of every cell border as its own bevelled quadrilateral, and centres a
+/// merged cell's text vertically in its span.
+#[test]
+fn browser_printed_pdfs_give_the_gold_indicators() {
+    check_format("web/pdf", "pdf");
+}

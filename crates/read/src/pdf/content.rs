@@ -922,7 +922,7 @@ impl<'o, 'a> Interpreter<'o, 'a> {
             }
             if fill
                 && !self.state.fill_white
-                && let Some([x0, y0, x1, y1]) = axis_rectangle(&sub.points)
+                && let Some([x0, y0, x1, y1]) = small_shape_box(&sub.points)
             {
                 let (width, height) = (x1 - x0, y1 - y0);
                 if width <= MAX_RULE_THICKNESS && height > width * 2.0 {
@@ -980,24 +980,19 @@ impl<'o, 'a> Interpreter<'o, 'a> {
     }
 }
 
-/// The corners of an axis-aligned rectangle path (4 points, or 5 with the first repeated),
-/// as `[x0, y0, x1, y1]`.
-fn axis_rectangle(points: &[(f64, f64)]) -> Option<[f64; 4]> {
-    let points = match points {
-        [first, rest @ ..] if rest.len() == 4 && rest[3] == *first => &points[..4],
-        _ if points.len() == 4 => points,
-        _ => return None,
-    };
+/// The bounding box `[x0, y0, x1, y1]` of a small filled shape (3 to 8 corners, the first
+/// possibly repeated at the end). A thin one is a rule however its corners sit: an
+/// axis-aligned rectangle (`re`), or the bevelled quadrilateral a browser (Skia) fills for
+/// each side of a cell border, whose ends are cut at 45° to meet the next side.
+fn small_shape_box(points: &[(f64, f64)]) -> Option<[f64; 4]> {
+    if !(3..=8).contains(&points.len()) {
+        return None;
+    }
     let xs: Vec<f64> = points.iter().map(|p| p.0).collect();
     let ys: Vec<f64> = points.iter().map(|p| p.1).collect();
     let (x0, x1) = min_max(&xs);
     let (y0, y1) = min_max(&ys);
-    // Every corner must sit on the bounding box's corners (no rotated rectangles).
-    let on_corner = points.iter().all(|&(x, y)| {
-        ((x - x0).abs() < 0.05 || (x - x1).abs() < 0.05)
-            && ((y - y0).abs() < 0.05 || (y - y1).abs() < 0.05)
-    });
-    on_corner.then_some([x0, y0, x1, y1])
+    Some([x0, y0, x1, y1])
 }
 
 fn min_max(values: &[f64]) -> (f64, f64) {
@@ -1179,6 +1174,30 @@ mod tests {
         );
         // The white rule, the 50-point high fill and the diagonal draw no rules.
         assert!((content.segments[0].thickness - 5.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn bevelled_border_sides_filled_by_a_browser_become_rules() {
+        // Skia fills each side of a cell border as a quadrilateral whose ends are cut at 45°:
+        // a vertical side from y=443 to 493, one unit wide, and a horizontal one. A thin
+        // triangle is a rule too; a fat one is not.
+        let content = run(b"206 444 m 206 493 l 207 493 l 207 443 l f
+              9 443 m 10 444 l 206 444 l 207 443 l h f
+              300 300 m 300 400 l 301 350 l f 400 400 m 450 450 l 500 400 l f");
+        let mut rules: Vec<(bool, f64, f64, f64)> = content
+            .segments
+            .iter()
+            .map(|s| (s.horizontal, s.position, s.start, s.end))
+            .collect();
+        rules.sort_by(|a, b| a.partial_cmp(b).expect("numbers"));
+        assert_eq!(
+            rules,
+            vec![
+                (false, 206.5, 443.0, 493.0),
+                (false, 300.5, 300.0, 400.0),
+                (true, 443.5, 9.0, 207.0),
+            ]
+        );
     }
 
     #[test]
