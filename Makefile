@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 JOBS ?=
 
-.PHONY: demo test lint unit build install schema bench bench-doc fuzz doc-converter doc-fixtures fixtures-web test-tools clean real
+.PHONY: demo test lint unit python-test bench-python build install schema bench bench-doc fuzz doc-converter doc-fixtures fixtures-web test-tools clean real
 
 ## demo: extracts every bundled example file into out/: out/<format>/<name>.json, out/all.jsonl, out/all.csv, out/all.xlsx
 # .doc files need LibreOffice; without it they are left out of the demo, and the demo says so.
@@ -32,8 +32,9 @@ install:
 	$(PREFIX)/bin/jixiao completions fish > $(PREFIX)/share/fish/vendor_completions.d/jixiao.fish
 	@echo "installed $(PREFIX)/bin/jixiao, its manual page and completions"
 
-## test: formatting, lints and every test (no office suite needed: .doc and RTF are read natively)
-test: test-tools lint unit
+## test: formatting, lints and every test (no office suite needed: .doc and RTF are read natively),
+## then the Python package's tests (see python-test)
+test: test-tools lint unit python-test
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -41,6 +42,13 @@ lint:
 
 unit:
 	$(CARGO) test --workspace --locked $(JOBS)
+
+## python-test: builds the `jixiao` wheel into .venv and runs its pytest suite; the packages
+## (maturin, pytest, pyarrow, pyspark, pandas from PyPI) and Java (Debian's openjdk-17-jre-headless,
+## when missing) are installed by scripts/python-env.sh; the Spark tests are skipped, saying why,
+## when pyspark or Java cannot be had
+python-test:
+	scripts/python-test.sh
 
 ## doc-converter: installs LibreOffice (Debian package libreoffice-writer-nogui) when missing, for
 ## the opt-in `--doc-converter soffice` fallback and its test (skipped, with a note, without it)
@@ -79,6 +87,11 @@ fixtures-web:
 bench:
 	scripts/bench.sh
 
+## bench-python: Spark (local[2]) and extract_many against the command line on the same files, and
+## the Parquet writer's peak memory; writes its section of BENCHMARKS.md
+bench-python:
+	scripts/bench-python.sh
+
 ## fuzz: runs every fuzz target for FUZZ_SECONDS each (not part of CI)
 FUZZ_SECONDS ?= 60
 fuzz:
@@ -86,4 +99,4 @@ fuzz:
 
 clean:
 	$(CARGO) clean
-	rm -rf out bench-work
+	rm -rf out bench-work .venv

@@ -14,6 +14,7 @@ mod hostile_round2;
 mod lossy;
 mod measure;
 mod output_json;
+mod parquet_output;
 mod pipeline;
 mod real;
 mod schema;

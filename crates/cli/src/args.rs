@@ -65,6 +65,7 @@ const EXTRACT_EXAMPLES: &str = "Examples:
   jixiao extract archive/ --format csv -o indicators.csv
   jixiao extract archive/ --out-dir json/ --resume
   jixiao extract archive/ --format xlsx -o tables.xlsx
+  jixiao extract archive/ --format parquet -o indicators.parquet
   jixiao extract archive/ -g '*2021*' --exclude 'drafts/**'
   find . -name '*.pdf' -print0 | jixiao extract --files-from - -0
   pbpaste | jixiao extract -
@@ -113,8 +114,8 @@ pub struct ExtractArgs {
     /// Output format. `json` gives one document for a single input file, else a JSON array;
     /// `jsonl` one compact document per line; `csv` one row per indicator (UTF-8 with BOM, for
     /// Excel; text cells starting with = + - @ get a leading '); `xlsx` a workbook with the
-    /// sheets Documents, Tables and Indicators (needs -o FILE, or a standard output that is
-    /// not a terminal).
+    /// sheets Documents, Tables and Indicators; `parquet` the CSV's rows with typed columns
+    /// (xlsx and parquet need -o FILE, or a standard output that is not a terminal).
     #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
     pub format: Option<OutputFormat>,
 
@@ -165,6 +166,7 @@ pub enum OutputFormat {
     Jsonl,
     Csv,
     Xlsx,
+    Parquet,
 }
 
 /// Caps that protect a batch from a hostile or broken file; a file over a cap fails with

@@ -16,7 +16,7 @@ use clap::{CommandFactory, Parser};
 use jixiao::batch::{Batch, Summary};
 use jixiao::select::{self, Selection};
 use jixiao::sink::{
-    AtomicFile, Csv, JsonArray, JsonDocument, JsonLines, OutDir, Xlsx, out_dir_paths,
+    AtomicFile, Csv, JsonArray, JsonDocument, JsonLines, OutDir, Parquet, Xlsx, out_dir_paths,
 };
 use jixiao::{Options, Standard};
 
@@ -141,19 +141,29 @@ fn extract(args: ExtractArgs) -> Result<ExitCode, Failure> {
     if args.out_dir.is_some()
         && matches!(
             args.format,
-            Some(OutputFormat::Jsonl | OutputFormat::Csv | OutputFormat::Xlsx)
+            Some(
+                OutputFormat::Jsonl
+                    | OutputFormat::Csv
+                    | OutputFormat::Xlsx
+                    | OutputFormat::Parquet
+            )
         )
     {
         usage_error(
             "--out-dir writes one JSON document per input; it cannot be combined with \
-             --format jsonl, csv or xlsx (use -o FILE for those)",
+             --format jsonl, csv, xlsx or parquet (use -o FILE for those)",
         );
     }
-    if args.format == Some(OutputFormat::Xlsx)
-        && args.output.is_none()
-        && io::stdout().is_terminal()
-    {
-        usage_error("--format xlsx writes a binary workbook: give -o FILE.xlsx");
+    if args.output.is_none() && io::stdout().is_terminal() {
+        match args.format {
+            Some(OutputFormat::Xlsx) => {
+                usage_error("--format xlsx writes a binary workbook: give -o FILE.xlsx")
+            }
+            Some(OutputFormat::Parquet) => {
+                usage_error("--format parquet writes a binary file: give -o FILE.parquet")
+            }
+            _ => {}
+        }
     }
     let options = Options {
         limits: args.limits.to_limits(),
@@ -228,6 +238,11 @@ fn extract(args: ExtractArgs) -> Result<ExitCode, Failure> {
                 let mut sink = Xlsx::new().map_err(Failure::output)?;
                 let summary = batch.run(&Standard, inputs, &mut sink);
                 finish(summary, sink.finish(&mut output))?
+            }
+            OutputFormat::Parquet => {
+                let mut sink = Parquet::new(&mut output).map_err(Failure::output)?;
+                let summary = batch.run(&Standard, inputs, &mut sink);
+                finish(summary, sink.finish().map(drop))?
             }
         };
         output.commit().map_err(Failure::output)?;

@@ -7,6 +7,7 @@
 //!   `jq` sees each as soon as it is ready.
 //! - `csv`: one row per indicator (see `jixiao_output::CsvWriter`).
 //! - `xlsx`: a workbook with the sheets Documents, Tables and Indicators ([`Xlsx`]).
+//! - `parquet`: the CSV's rows with typed columns, streamed in row groups ([`Parquet`]).
 //! - `--out-dir DIR`: one pretty `<stem>.json` per input, in the input's folder mirrored under
 //!   DIR; see [`out_dir_paths`].
 //!
@@ -174,6 +175,39 @@ impl Sink for Xlsx {
         // The encoding is `None`, so the document travelled with its facts.
         match &finished.document {
             Some(document) => self.workbook.write_document(document),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The indicator rows of every document in one Parquet file (see `jixiao_output::ParquetWriter`):
+/// the columns of the CSV, typed. Rows are encoded in row groups as they fill, so memory stays
+/// flat in the number of files.
+#[derive(Debug)]
+pub struct Parquet<W: Write> {
+    writer: jixiao_output::ParquetWriter<W>,
+}
+
+impl<W: Write> Parquet<W> {
+    /// Starts the file (Parquet's magic bytes; the footer comes at [`Parquet::finish`]).
+    pub fn new(output: W) -> io::Result<Self> {
+        Ok(Parquet {
+            writer: jixiao_output::ParquetWriter::new(output)?,
+        })
+    }
+
+    /// Writes the last row group and the footer, which a Parquet file cannot be read without,
+    /// and returns the output, flushed.
+    pub fn finish(self) -> io::Result<W> {
+        self.writer.finish()
+    }
+}
+
+impl<W: Write> Sink for Parquet<W> {
+    fn write(&mut self, finished: &Finished) -> io::Result<()> {
+        // The encoding is `None`, so the document travelled with its facts.
+        match &finished.document {
+            Some(document) => self.writer.write_document(document),
             None => Ok(()),
         }
     }

@@ -2,7 +2,9 @@
 //!
 //! The edge of jixiao that knows JSON: the serde types of SPEC.md ([`Document`] and everything
 //! under it), their conversion from the normaliser's plain Rust model, the JSON Schema they
-//! follow ([`schema_json`]), and the CSV writer ([`CsvWriter`], one row per indicator).
+//! follow ([`schema_json`]), and the tabular writers, all on the one row type
+//! ([`IndicatorRow`]): CSV ([`CsvWriter`]), xlsx ([`XlsxWriter`]), the same rows as typed Arrow
+//! columns ([`arrow_rows`]) and Parquet ([`ParquetWriter`]).
 //!
 //! ```
 //! use jixiao_output::{Document, Source, Status};
@@ -25,16 +27,20 @@
 //!
 //! **Boundary:** nothing outside this crate serialises; the other crates stay plain Rust.
 
+pub mod arrow_rows;
 mod convert;
 mod csv_rows;
 mod labels;
+pub mod parquet;
 mod rows;
 mod schema;
 mod types;
 mod xlsx;
 
+pub use arrow_rows::{RowBatchBuilder, row_schema, rows_batch};
 pub use csv_rows::{CSV_COLUMNS, CsvWriter, csv_escape, csv_header, csv_rows};
 pub use labels::value_label;
+pub use parquet::ParquetWriter;
 pub use rows::{Cell, ColumnType, INDICATOR_COLUMNS, IndicatorRow, indicator_rows};
 pub use schema::{schema, schema_json};
 pub use types::*;

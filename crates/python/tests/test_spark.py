@@ -1,0 +1,174 @@
+"""`jixiao.spark` on a local Spark session (local[2]): the gold indicators, and a corrupt file
+that is a failed row, not a failed job. Skipped, with the reason, when pyspark or Java is
+missing (scripts/python-env.sh installs both when it can)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import defaultdict
+
+import pytest
+
+import jixiao
+from conftest import COMPLETE, FIXTURES, FORMATS
+
+pytestmark = pytest.mark.spark
+
+
+def gold(stem):
+    return json.loads((FIXTURES / "gold" / f"{stem}.gold.json").read_text(encoding="utf-8"))
+
+
+def gold_rows(stem):
+    """The gold indicators of a seed: (project, level1, level2, level3, values, description,
+    basis), description and basis None where the gold's table has none."""
+    rows = []
+    for table in gold(stem)["tables"]:
+        indicators = table["indicators"]
+        with_description = any("description" in i for i in indicators)
+        with_basis = any("basis" in i for i in indicators)
+        for indicator in indicators:
+            rows.append(
+                (
+                    table["project_name"],
+                    indicator["level1"],
+                    indicator["level2"],
+                    indicator["level3"],
+                    indicator["values"],
+                    indicator.get("description", "") if with_description else None,
+                    indicator.get("basis", "") if with_basis else None,
+                )
+            )
+    return rows
+
+
+def check_row(row, like, where):
+    """A Spark row against its gold row: the same names and levels, its primary value one of
+    the gold values and the other gold values in ``other_values``."""
+    project, level1, level2, level3, values, description, basis = like
+    assert (row["project_name"], row["level1"], row["level2"], row["level3"]) == (
+        project,
+        level1,
+        level2,
+        level3,
+    ), where
+    assert (row["raw"] or "") in values, (where, row["raw"], values)
+    others = list(values)
+    others.remove(row["raw"] or "")
+    for value in others:
+        assert value in (row["other_values"] or ""), (where, value, row["other_values"])
+    if description is not None:
+        assert (row["description"] or "") == description, where
+    if basis is not None:
+        assert (row["basis"] or "") == basis, where
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """Every format of the complete seeds, as in fixtures/, in sub-folders, and a corrupt
+    .docx among them."""
+    root = tmp_path_factory.mktemp("archive")
+    for folder in FORMATS:
+        (root / folder).mkdir()
+        for path in (FIXTURES / folder).iterdir():
+            if path.stem in COMPLETE:
+                shutil.copy(path, root / folder / path.name)
+    (root / "docx" / "corrupt.docx").write_bytes(b"PK\x03\x04\x14\x00 cut off in the middle")
+    return root
+
+
+def test_read_indicators_gives_the_gold_indicators(spark, archive):
+    from jixiao.spark import indicator_struct, read_indicators
+
+    frame = read_indicators(spark, str(archive))
+    assert frame.schema == indicator_struct()
+    rows = frame.collect()
+    files = [p for p in archive.rglob("*") if p.is_file()]
+    by_file = defaultdict(list)
+    for row in rows:
+        by_file[row["path"]].append(row)
+    assert len(by_file) == len(files) == len(FORMATS) * len(COMPLETE) + 1, sorted(by_file)
+
+    # The corrupt file is one failed row with its error; the job did not fail.
+    corrupt = [path for path in by_file if path.endswith("corrupt.docx")]
+    assert len(corrupt) == 1
+    (failed,) = by_file.pop(corrupt[0])
+    assert failed["status"] == "failed"
+    assert failed["error_code"] == "unreadable"
+    assert failed["error_message"]
+    assert failed["level3"] is None
+
+    # Every other file: its gold indicators, in order, and nothing else.
+    expected_total = 0
+    for path, file_rows in by_file.items():
+        stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        wanted = gold_rows(stem)
+        expected_total += len(wanted)
+        assert all(row["status"] == "ok" for row in file_rows), path
+        assert len(file_rows) == len(wanted), path
+        for index, (row, like) in enumerate(zip(file_rows, wanted)):
+            check_row(row, like, f"{path} row {index}")
+    assert len(rows) == expected_total + 1
+    # Typed columns reach Spark typed.
+    numbers = [r["number"] for r in rows if r["number"] is not None]
+    assert numbers and all(isinstance(n, float) for n in numbers)
+    assert all(isinstance(r["approx"], bool) for r in rows if r["value_kind"] is not None)
+
+
+def test_read_tables_gives_one_document_per_file(spark, archive):
+    from jixiao.spark import document_struct, read_tables
+
+    frame = read_tables(spark, str(archive / "docx"))
+    assert frame.schema == document_struct()
+    rows = {row["path"]: row for row in frame.collect()}
+    assert len(rows) == len(list((archive / "docx").iterdir()))
+    for path, row in rows.items():
+        local = archive / "docx" / path.rsplit("/", 1)[-1]
+        expected = jixiao.extract(local.read_bytes(), name=path)
+        assert json.loads(row["document"]) == expected
+        assert row["status"] == expected["status"]
+        assert row["indicators"] == sum(len(t["indicators"]) for t in expected["tables"])
+        if path.endswith("corrupt.docx"):
+            assert row["status"] == "failed" and row["error_code"] == "unreadable"
+        else:
+            assert row["tables"] >= 1 and row["sha256"] == expected["source"]["sha256"]
+
+
+def test_read_indicators_equals_to_arrow_of_the_same_files(spark):
+    from jixiao.spark import read_indicators
+
+    folder = FIXTURES / "pdf"
+    frame = read_indicators(spark, str(folder))
+    spark_rows = frame.collect()
+    # Spark names each file by its URI (file:/...); the local run by its path.
+    files = sorted(p for p in folder.rglob("*.pdf"))
+    local = jixiao.to_arrow(jixiao.extract_many([str(p) for p in files], jobs=2)).to_pylist()
+    assert len(spark_rows) == len(local) > 1000
+
+    def key(row):
+        path = row["path"]
+        return (path[path.index(str(folder)) :], row["table"] or 0)
+
+    spark_sorted = sorted((row.asDict() for row in spark_rows), key=key)
+    local_sorted = sorted(local, key=key)
+    for spark_row, local_row in zip(spark_sorted, local_sorted):
+        spark_row["path"] = spark_row["path"][spark_row["path"].index(str(folder)) :]
+        assert spark_row == local_row
+
+
+def test_the_spark_submit_example_runs(spark, archive, tmp_path, capsys):
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("spark_submit", ROOT / "examples" / "spark_submit.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    out = tmp_path / "indicators.parquet"
+    example.main(str(archive / "docx"), str(out), spark)
+    written = spark.read.parquet(str(out))
+    assert written.select("path").distinct().count() == len(COMPLETE) + 1
+    assert written.filter("status = 'failed'").count() == 1
+    printed = capsys.readouterr().out
+    assert f"{len(COMPLETE) + 1} files" in printed
