@@ -17,7 +17,7 @@ simplest way is to ship a packed virtual environment with the job:
 
 (`pip install jixiao` stands for the wheel `maturin build --release -m crates/python/Cargo.toml`
 writes under target/wheels/.) On a single machine, for a try-out, the environment `make test`
-builds runs it on local[*] without spark-submit (the Spark tests run `main` on local[2]):
+builds runs it on local[*] without spark-submit:
 
     PYSPARK_PYTHON=.venv/bin/python .venv/bin/python examples/spark_submit.py \\
         fixtures/docx out/indicators.parquet

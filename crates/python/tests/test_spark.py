@@ -156,19 +156,3 @@ def test_read_indicators_equals_to_arrow_of_the_same_files(spark):
         spark_row["path"] = spark_row["path"][spark_row["path"].index(str(folder)) :]
         assert spark_row == local_row
 
-
-def test_the_spark_submit_example_runs(spark, archive, tmp_path, capsys):
-    import importlib.util
-
-    from conftest import ROOT
-
-    spec = importlib.util.spec_from_file_location("spark_submit", ROOT / "examples" / "spark_submit.py")
-    example = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(example)
-    out = tmp_path / "indicators.parquet"
-    example.main(str(archive / "docx"), str(out), spark)
-    written = spark.read.parquet(str(out))
-    assert written.select("path").distinct().count() == len(COMPLETE) + 1
-    assert written.filter("status = 'failed'").count() == 1
-    printed = capsys.readouterr().out
-    assert f"{len(COMPLETE) + 1} files" in printed
