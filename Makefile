@@ -6,16 +6,15 @@ JOBS ?=
 .PHONY: demo test lint unit build install schema bench bench-doc fuzz doc-converter doc-fixtures fixtures-web test-tools clean real
 
 ## demo: extracts every bundled example file into out/: out/<format>/<name>.json, out/all.jsonl, out/all.csv, out/all.xlsx
-# .doc files need LibreOffice; without it they are left out of the demo, and the demo says so.
-FORMATS := text docx xlsx xls html pdf $(if $(shell command -v soffice || command -v libreoffice),doc,)
+# Every format is read natively, .doc and RTF included: no office suite is needed.
+FORMATS := text docx xlsx xls html pdf doc rtf
 demo: build
 	rm -rf out && mkdir -p out
-	@$(if $(findstring doc,$(filter doc,$(FORMATS))),,echo "LibreOffice (soffice) is not installed: fixtures/doc is left out (make doc-converter installs it)")
 	./target/release/jixiao extract $(addprefix fixtures/,$(FORMATS)) -o out/all.jsonl
 	./target/release/jixiao extract $(addprefix fixtures/,$(FORMATS)) --out-dir out --quiet
 	./target/release/jixiao extract $(addprefix fixtures/,$(FORMATS)) --format csv -o out/all.csv --quiet
 	./target/release/jixiao extract $(addprefix fixtures/,$(FORMATS)) --format xlsx -o out/all.xlsx --quiet
-	@echo "wrote $$(ls out/*/*.json | wc -l) documents under out/<format>/, out/all.jsonl, out/all.csv and out/all.xlsx"
+	@echo "wrote $$(find out -mindepth 2 -name '*.json' | wc -l) documents under out/<format>/, out/all.jsonl, out/all.csv and out/all.xlsx"
 
 build:
 	$(CARGO) build --release --locked
