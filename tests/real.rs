@@ -328,3 +328,55 @@ fn self_evaluations_end_where_the_next_section_starts() {
     assert_eq!(last["location"]["page_end"], serde_json::Value::Null);
     assert_eq!(last["indicators"].as_array().map(Vec::len), Some(27));
 }
+
+/// The fields the real gold gives beside the indicators: each gold table's project name (a
+/// Beijing list name keeps its code in front, `11000026T…-name`, which the output splits into
+/// `project.code` and `project.name`) and its kind.
+#[test]
+fn real_tables_have_the_gold_names_and_kinds() {
+    let gold_dir = root().join("fixtures/gold/real");
+    let mut problems = String::new();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&gold_dir).expect("gold folder") {
+        let path = entry.expect("an entry").path();
+        if path.extension().is_none_or(|ext| ext != "json") {
+            continue;
+        }
+        let gold: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("gold")).expect("JSON");
+        let source = gold["source"].as_str().expect("gold names its PDF");
+        let document = extract(&root().join("fixtures/pdf/real/gold").join(source));
+        let tables = document["tables"].as_array().expect("tables");
+        for wanted in gold["tables"].as_array().expect("gold tables") {
+            checked += 1;
+            let name = wanted["project_name"].as_str().expect("a name");
+            let found = tables.iter().find(|table| {
+                let project = &table["project"];
+                let own = project["name"].as_str().unwrap_or_default();
+                let coded = project["code"]
+                    .as_str()
+                    .map(|code| format!("{code}-{own}"))
+                    .unwrap_or_default();
+                own == name || coded == name
+            });
+            match found {
+                None => {
+                    let _ = writeln!(problems, "{source}: no table named {name}");
+                }
+                Some(table) if table["kind"] != wanted["kind"] => {
+                    let _ = writeln!(
+                        problems,
+                        "{source} {name}: kind {}, gold {}",
+                        table["kind"], wanted["kind"]
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    assert!(
+        checked >= 40,
+        "the real gold lists 40 tables, found {checked}"
+    );
+    assert!(problems.is_empty(), "{problems}");
+}
