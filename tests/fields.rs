@@ -285,9 +285,17 @@ fn real_pages_give_the_gold_fields() {
 /// 项目总目标 beside 年度总体目标, two paragraphs side by side in one row of a browser-printed PDF
 /// (`fixtures/web/side-by-side/`, printed by Chromium from the HTML beside it): in the PDF's text
 /// order their lines interleave, and they must come out as two clean texts.
+/// The same form printed with and without borders: without them no rule keeps the paragraphs
+/// apart, and each line of the text layer holds a piece of both.
 #[test]
 fn side_by_side_goals_in_a_pdf_come_out_as_two_texts() {
-    let document = extract(&root().join("fixtures/web/side-by-side/goals.pdf"));
+    for name in ["goals.pdf", "goals-unruled.pdf"] {
+        side_by_side_goals(&root().join("fixtures/web/side-by-side").join(name));
+    }
+}
+
+fn side_by_side_goals(path: &Path) {
+    let document = extract(path);
     let tables = document["tables"].as_array().expect("tables");
     assert_eq!(tables.len(), 1, "{document}");
     let table = &tables[0];
