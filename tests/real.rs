@@ -380,3 +380,59 @@ fn real_tables_have_the_gold_names_and_kinds() {
     );
     assert!(problems.is_empty(), "{problems}");
 }
+
+/// A project name merged over rows on both sides of a page break, in Beijing's list tables: the
+/// producer prints the name once, centred over the whole cell, so the first page holds its
+/// start with no amount and the next page the rest with the amounts. The header reprinted on
+/// the next page catches stray text of the same cell (`项目名称11000022T000000`). Two documents
+/// of the pattern: the name cut inside the code (w06) and inside the name (w12).
+#[test]
+fn a_project_name_cut_by_a_page_break_is_one_project() {
+    let dir = root().join("fixtures/pdf/real/cut");
+    let document = extract(&dir.join("w06_p31-32.pdf"));
+    let tables = document["tables"].as_array().expect("tables");
+    let names: Vec<&str> = tables
+        .iter()
+        .map(|table| table["project"]["name"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "本市新能源和可再生能源推动工作",
+            "成本调查工作经费",
+            "成本监审工作经费",
+            "京津冀协同发展相关宣传、展示及推介等工作经费",
+            "京津冀协同发展规划政策工作经费",
+            "日常调查与工作研究经费",
+        ]
+    );
+    let cut = &tables[2];
+    assert_eq!(cut["project"]["code"], "11000022T000000456102");
+    assert_eq!(cut["budget"]["total"], 142.0);
+    assert_eq!(
+        cut["goals"]["overall"],
+        serde_json::json!(["做好重要公用事业和公益性服务成本调查监审,为政府制定价格提供支撑。"])
+    );
+    assert_eq!(cut["indicators"].as_array().map(Vec::len), Some(6));
+    for table in tables {
+        assert_eq!(
+            table["warnings"],
+            serde_json::json!([]),
+            "{}",
+            table["project"]
+        );
+    }
+
+    let document = extract(&dir.join("w12_p47-48.pdf"));
+    let tables = document["tables"].as_array().expect("tables");
+    assert_eq!(tables.len(), 3);
+    let cut = &tables[1];
+    assert_eq!(
+        cut["project"]["name"],
+        "航空铁路等无线电监测、检测业务频率保障费"
+    );
+    assert_eq!(cut["project"]["code"], "11000022T000000492465");
+    assert_eq!(cut["budget"]["total"], 10.0);
+    assert_eq!(cut["indicators"].as_array().map(Vec::len), Some(9));
+    assert_eq!(cut["location"]["page_end"], 2);
+}

@@ -408,7 +408,21 @@ fn list_field(key: &str) -> Option<ListField> {
         "绩效目标" | "年度绩效目标" | "年度目标" | "项目绩效目标" | "整体绩效目标" => {
             ListField::Goal
         }
-        _ => return None,
+        _ => return stray_after(base),
+    })
+}
+
+/// The name or goal column of a list header reprinted at the top of a page, whose cell also
+/// caught stray text of the project cell centred across the page break
+/// (`项目名称11000022T000000`, `绩效目标做好重要公用事业和公益性服务成本…`): the label, then a
+/// code fragment or a run of prose, never a qualifier of the label.
+fn stray_after(key: &str) -> Option<ListField> {
+    const LABELS: [(&str, ListField); 2] =
+        [("项目名称", ListField::Name), ("绩效目标", ListField::Goal)];
+    LABELS.iter().find_map(|&(label, field)| {
+        let rest = key.strip_prefix(label)?;
+        let stray = rest.starts_with(|c: char| c.is_ascii_digit()) || rest.chars().count() >= 8;
+        stray.then_some(field)
     })
 }
 
@@ -656,6 +670,41 @@ mod tests {
         }
         let (grid, _) = builder.build(Location::default());
         detect(&Row::new(&grid, 0, 0))
+    }
+
+    #[test]
+    fn a_list_header_keeps_its_columns_under_stray_text() {
+        // Reprinted at a page top, the name and goal cells caught text of the project cell
+        // centred across the break; a qualifier of a label is no stray text.
+        assert_eq!(
+            stray_after("项目名称11000022T000000"),
+            Some(ListField::Name)
+        );
+        assert_eq!(
+            stray_after("绩效目标做好重要公用事业和公益性服务成本调查"),
+            Some(ListField::Goal)
+        );
+        assert_eq!(stray_after("绩效目标完成情况"), None);
+        assert_eq!(stray_after("项目名称及编码"), None);
+        let columns = header(&[
+            "项目名称11000022T000000",
+            "项目总额",
+            "绩效目标做好重要公用事业和公益性服务成本调查",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+        ])
+        .expect("a header");
+        assert!(columns.is_list());
+        assert_eq!(
+            columns.field(ListField::Name).map(|span| span.start),
+            Some(0)
+        );
+        assert_eq!(
+            columns.field(ListField::Goal).map(|span| span.start),
+            Some(2)
+        );
     }
 
     #[test]

@@ -131,6 +131,26 @@ impl Segments {
         // A nameless block at the bottom of a page, waiting for the project named next.
         let mut waiting: Option<usize> = None;
         for (index, segment) in segments.iter().enumerate() {
+            // A name cut by the page break: its first part at the bottom of the page, with no
+            // amount (the amounts are printed once, in the other part), and the rest opening
+            // the next page, with them.
+            let cut_name = segment.name.is_some()
+                && segment.total.is_none()
+                && segment.fiscal.is_none()
+                && segment.other.is_none()
+                && closes_page(index)
+                && !opens_page(index)
+                && segments.get(index + 1).is_some_and(|next| {
+                    next.name.is_some()
+                        && next.name != segment.name
+                        && (next.total.is_some() || next.fiscal.is_some())
+                        && next.grid != segment.grid
+                })
+                && opens_page(index + 1);
+            if cut_name {
+                waiting = Some(index);
+                continue;
+            }
             match &segment.name {
                 None => {
                     let named_next = index + 1 < segments.len()
@@ -153,7 +173,8 @@ impl Segments {
                         }
                         continue;
                     }
-                    let mut group: Vec<usize> = waiting.take().into_iter().collect();
+                    let waited = waiting.take();
+                    let mut group: Vec<usize> = waited.into_iter().collect();
                     group.push(index);
                     groups.push(group);
                     group_names.push(Some(name.clone()));
@@ -168,6 +189,65 @@ impl Segments {
         }
         groups
     }
+}
+
+/// True when the group's first segment holds the start of a name cut by a page break (see
+/// [`Segments::projects`]): named, with no amount, and followed by the rest of the name.
+fn starts_cut(segments: &[&Segment]) -> bool {
+    let [first, second, ..] = segments else {
+        return false;
+    };
+    first.name.is_some()
+        && first.total.is_none()
+        && first.fiscal.is_none()
+        && second.name.is_some()
+        && second.name != first.name
+}
+
+/// The project name of a group of segments: the first name printed, or the two parts of a
+/// name cut by a page break, joined.
+pub fn group_name(segments: &[&Segment]) -> Option<String> {
+    let first = segments.iter().find_map(|segment| segment.name.clone())?;
+    if starts_cut(segments) {
+        let rest = segments[1].name.as_deref().unwrap_or_default();
+        // A part that starts with the project code is the whole name printed again.
+        if split_code(rest).0.is_some() {
+            return Some(rest.to_string());
+        }
+        return Some(join_cut(&first, rest));
+    }
+    Some(first)
+}
+
+/// The two parts of a text cut by a page break. Producers print a merged cell's text centred
+/// over the whole cell and clip it to each page's part, so a part may hold the whole text, a
+/// piece of it, or the piece the other part lacks.
+fn join_cut(first: &str, rest: &str) -> String {
+    if rest.contains(first) {
+        rest.to_string()
+    } else if first.contains(rest) {
+        first.to_string()
+    } else {
+        format!("{first}{rest}")
+    }
+}
+
+/// The goals of a group of segments, in print order; a goal cut by the same page break as the
+/// name is joined again.
+pub fn group_goals(segments: &[&Segment]) -> Vec<String> {
+    let mut goals: Vec<String> = Vec::new();
+    for (index, segment) in segments.iter().enumerate() {
+        let mut own = segment.goals.iter().cloned();
+        if index == 1
+            && starts_cut(segments)
+            && let Some(last) = goals.last_mut()
+            && let Some(rest) = own.next()
+        {
+            *last = join_cut(last, &rest);
+        }
+        goals.extend(own);
+    }
+    goals
 }
 
 impl Segment {
@@ -255,5 +335,21 @@ mod tests {
         let mut none = None;
         add(&mut none, "—");
         assert_eq!(none, None);
+    }
+
+    #[test]
+    fn the_parts_of_a_text_cut_by_a_page_break_are_joined_once() {
+        assert_eq!(
+            join_cut("11000022T000000", "456102-成本监审工作经费"),
+            "11000022T000000456102-成本监审工作经费"
+        );
+        assert_eq!(
+            join_cut("病防控项目", "传染病和地方病防控项目"),
+            "传染病和地方病防控项目"
+        );
+        assert_eq!(
+            join_cut("做好调查监审,为政府制定价格", "定价格"),
+            "做好调查监审,为政府制定价格"
+        );
     }
 }

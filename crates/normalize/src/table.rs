@@ -838,7 +838,7 @@ impl Builder {
                 .iter()
                 .map(|&index| &self.segments.segments[index])
                 .collect();
-            let name = segments.iter().find_map(|segment| segment.name.clone());
+            let name = list::group_name(&segments);
             let (code, name) = match name {
                 Some(name) => {
                     let (code, name) = list::split_code(&name);
@@ -881,10 +881,7 @@ impl Builder {
             } else {
                 template.budget.clone()
             };
-            let goals: Vec<String> = segments
-                .iter()
-                .flat_map(|segment| segment.goals.iter().cloned())
-                .collect();
+            let goals = list::group_goals(&segments);
             let first = segments.iter().find_map(|segment| segment.first.clone());
             let last = segments
                 .iter()
