@@ -436,3 +436,27 @@ fn a_project_name_cut_by_a_page_break_is_one_project() {
     assert_eq!(cut["indicators"].as_array().map(Vec::len), Some(9));
     assert_eq!(cut["location"]["page_end"], 2);
 }
+
+/// A list table's caption printed again on each page continues the table, and the nameless
+/// rows opening the next page belong to the project above them: w03's 机动车和驾驶员管理经费
+/// goes on from page 1 to page 2 (its name, printed over the break, is clipped on page 2).
+#[test]
+fn a_list_goes_on_under_its_running_caption() {
+    let document = extract(&root().join("fixtures/pdf/real/cut/w03_p30-31.pdf"));
+    let tables = document["tables"].as_array().expect("tables");
+    let names: Vec<&str> = tables
+        .iter()
+        .map(|table| table["project"]["name"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        names,
+        ["北京交管指挥中心升级改造项目", "机动车和驾驶员管理经费"]
+    );
+    let cars = &tables[1];
+    assert_eq!(cars["project"]["code"], "11000022T000000433318");
+    assert_eq!(cars["location"]["page_end"], 2);
+    let satisfaction = indicator(cars, "群众满意度");
+    assert_eq!(satisfaction["location"]["page"], 2);
+    assert_eq!(satisfaction["values"][0]["raw"], "90");
+    assert_eq!(tables[0]["title"], "预算表12 项目支出绩效目标表");
+}

@@ -175,6 +175,15 @@ impl Columns {
     /// True when `other` puts every role in the same columns: the header of a continuation page
     /// whose cells carry stray text (a label centred across the page break lands in it).
     pub fn same_layout(&self, other: &Columns) -> bool {
+        self.same_indicator_columns(other)
+            && self.field(ListField::Name) == other.field(ListField::Name)
+    }
+
+    /// True when `other` puts the indicator columns (levels, values and the columns beside
+    /// them) where these are, on a grid as wide: a list header reprinted at a page top whose
+    /// project cells caught so much stray text of a name or goal centred across the break that
+    /// they no longer read as labels (`”综合调度信息平台…运项行目服…`).
+    pub fn same_indicator_columns(&self, other: &Columns) -> bool {
         let spans = |columns: &Columns| {
             columns
                 .sides
@@ -196,7 +205,7 @@ impl Columns {
         };
         self.level1 == other.level1
             && self.fused == other.fused
-            && self.field(ListField::Name) == other.field(ListField::Name)
+            && self.grid_cols == other.grid_cols
             && spans(self) == spans(other)
     }
 

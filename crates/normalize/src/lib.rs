@@ -100,6 +100,14 @@ impl State {
             self.close();
             return;
         }
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|table| table.runs_under(&paragraph))
+        {
+            // The caption of a list table printed again at the top of each page.
+            return;
+        }
         if text::is_table_title(&paragraph) {
             // A caption after indicator rows starts the next table; so does one after fields
             // that already have a caption or a name (a budget grid above the target tables

@@ -128,8 +128,9 @@ impl Segments {
         };
         let mut groups: Vec<Vec<usize>> = Vec::new();
         let mut group_names: Vec<Option<String>> = Vec::new();
-        // A nameless block at the bottom of a page, waiting for the project named next.
-        let mut waiting: Option<usize> = None;
+        // Blocks at the bottom of a page waiting for the project named next: nameless ones, and
+        // the first part of a name cut by the break.
+        let mut waiting: Vec<usize> = Vec::new();
         for (index, segment) in segments.iter().enumerate() {
             // A name cut by the page break: its first part at the bottom of the page, with no
             // amount (the amounts are printed once, in the other part), and the rest opening
@@ -148,7 +149,7 @@ impl Segments {
                 })
                 && opens_page(index + 1);
             if cut_name {
-                waiting = Some(index);
+                waiting.push(index);
                 continue;
             }
             match &segment.name {
@@ -157,34 +158,38 @@ impl Segments {
                         && segments[index + 1].name.is_some()
                         && opens_page(index + 1);
                     let bottom_of_page = closes_page(index) && !opens_page(index);
-                    if (bottom_of_page && named_next) || groups.is_empty() {
-                        waiting = Some(index);
+                    if bottom_of_page && named_next {
+                        waiting.push(index);
                     } else if let Some(group) = groups.last_mut() {
                         group.push(index);
+                    } else {
+                        // Nameless rows before any name: the rest of a project whose name
+                        // came before this table; a project of their own, never the next one.
+                        groups.push(vec![index]);
+                        group_names.push(None);
                     }
                 }
                 Some(name) => {
                     let same_as_last = group_names
                         .last()
                         .is_some_and(|last| last.as_deref() == Some(name.as_str()));
-                    if same_as_last && waiting.is_none() {
+                    if same_as_last && waiting.is_empty() {
                         if let Some(group) = groups.last_mut() {
                             group.push(index);
                         }
                         continue;
                     }
-                    let waited = waiting.take();
-                    let mut group: Vec<usize> = waited.into_iter().collect();
+                    let mut group: Vec<usize> = std::mem::take(&mut waiting);
                     group.push(index);
                     groups.push(group);
                     group_names.push(Some(name.clone()));
                 }
             }
         }
-        if let Some(index) = waiting {
+        if !waiting.is_empty() {
             match groups.last_mut() {
-                Some(group) => group.push(index),
-                None => groups.push(vec![index]),
+                Some(group) => group.extend(waiting),
+                None => groups.push(waiting),
             }
         }
         groups
@@ -350,6 +355,40 @@ mod tests {
         assert_eq!(
             join_cut("做好调查监审,为政府制定价格", "定价格"),
             "做好调查监审,为政府制定价格"
+        );
+    }
+
+    fn segment(name: Option<&str>, page: u32, total: Option<f64>) -> Segment {
+        let at = Location {
+            page: Some(page),
+            ..Location::default()
+        };
+        Segment {
+            name: name.map(str::to_string),
+            total,
+            first: Some(at.clone()),
+            last: Some(at),
+            ..Segment::default()
+        }
+    }
+
+    #[test]
+    fn nameless_rows_before_any_name_are_a_project_of_their_own() {
+        // Page 1: the rest of a project named before this table, then two projects; page 2:
+        // the rest of the second, then a block waiting for the name on page 3.
+        let segments = Segments {
+            segments: vec![
+                segment(None, 1, None),
+                segment(Some("甲"), 1, Some(1.0)),
+                segment(Some("乙"), 1, Some(2.0)),
+                segment(None, 2, None),
+                segment(None, 2, None),
+                segment(Some("丙"), 3, Some(3.0)),
+            ],
+        };
+        assert_eq!(
+            segments.projects(),
+            vec![vec![0], vec![1], vec![2, 3], vec![4, 5]]
         );
     }
 }

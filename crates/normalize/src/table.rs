@@ -103,7 +103,16 @@ impl Builder {
         // across the break; the same columns in the same roles are the same header.
         self.columns
             .as_ref()
-            .is_some_and(|known| known.is_list() && known.same_layout(columns))
+            .is_some_and(|known| known.is_list() && known.same_indicator_columns(columns))
+    }
+
+    /// True when `caption` is this list table's own caption printed again: a running header at
+    /// the top of each page it spans, which continues it (every project of a list is a table
+    /// of its own anyway).
+    pub fn runs_under(&self, caption: &str) -> bool {
+        self.phase == Phase::Indicators
+            && self.columns.as_ref().is_some_and(Columns::is_list)
+            && self.title.as_deref() == Some(caption)
     }
 
     /// True when the header was read and no indicator row has come yet: a second header row
@@ -136,6 +145,10 @@ impl Builder {
             return;
         };
         if known.same_layout(&columns) && known.fields == columns.fields {
+            return;
+        }
+        // A list header whose project cells caught stray text keeps the columns it had.
+        if known.is_list() && known.same_indicator_columns(&columns) {
             return;
         }
         if known.sides.len() != columns.sides.len() {
