@@ -262,13 +262,11 @@ impl Table {
             0
         };
         // An open top alone is no proof: Word leaves it open above a whole row too. The row is
-        // cut only when the piece on the new page is empty, sparser than the row above with a
-        // tail of a cut text, or mostly such tails.
-        // Sparser alone is not enough either: a next row that merely leaves its unit blank is
-        // sparser than a full one; some text of the piece must continue a cut one.
+        // cut only when the piece on the new page is empty, sparser than the row above, or
+        // mostly the tails of cut texts, and holds no fresh text (above).
         let open_split = open_top
             && (with_text.is_empty()
-                || (fresh == 0 && ((sparse && tails >= 1) || tails * 2 >= with_text.len())));
+                || (fresh == 0 && (sparse || tails * 2 >= with_text.len())));
         let split_row = self.rows > 0
             && (open_split
                 || (!with_text.is_empty()
