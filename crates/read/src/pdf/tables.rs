@@ -265,8 +265,7 @@ impl Table {
         // cut only when the piece on the new page is empty, sparser than the row above, or
         // mostly the tails of cut texts, and holds no fresh text (above).
         let open_split = open_top
-            && (with_text.is_empty()
-                || (fresh == 0 && (sparse || tails * 2 >= with_text.len())));
+            && (with_text.is_empty() || (fresh == 0 && (sparse || tails * 2 >= with_text.len())));
         let split_row = self.rows > 0
             && (open_split
                 || (!with_text.is_empty()
