@@ -48,10 +48,12 @@ doc-converter:
 	@scripts/install-libreoffice.sh || true
 
 ## test-tools: GNU time, which the hostile-input tests use to measure peak memory exactly
-## (without it they sample /proc instead)
+## (without it they sample /proc instead), and Chromium, in which the review page is tested
+## (the test is skipped, saying why, without it)
 test-tools:
 	@test -x /usr/bin/time || (apt-get install -y time >/dev/null 2>&1 || \
 	    (apt-get update >/dev/null 2>&1 && apt-get install -y time >/dev/null 2>&1)) || true
+	@scripts/install-chromium.sh || true
 
 ## doc-fixtures: remakes fixtures/rtf and fixtures/doc/abiword (installs LibreOffice and AbiWord)
 doc-fixtures:

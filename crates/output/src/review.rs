@@ -682,3 +682,128 @@ window.addEventListener('hashchange',fromHash);
 filter();fromHash();
 })();
 "#;
+
+#[cfg(test)]
+mod tests {
+    use jixiao_grid::{Block, Cell, Diagnostic, GridBuilder, Location as GridLocation};
+    use jixiao_normalize::normalize;
+
+    use super::*;
+    use crate::types::Source;
+
+    fn reviewed(texts: &[[&str; 4]]) -> (Document, Sources) {
+        let mut builder = GridBuilder::new();
+        for (row, cells) in texts.iter().enumerate() {
+            for (col, text) in cells.iter().enumerate() {
+                if !text.is_empty() {
+                    builder.push(Cell::new(row, col, *text));
+                }
+            }
+        }
+        let (grid, _) = builder.build(GridLocation {
+            page: Some(3),
+            ..GridLocation::default()
+        });
+        let grids = GridDocument {
+            blocks: vec![Block::Table(grid)],
+            ..GridDocument::default()
+        };
+        let mut extraction = normalize(&grids);
+        let rows = extraction
+            .tables
+            .iter_mut()
+            .map(|table| std::mem::take(&mut table.rows))
+            .collect();
+        let document = Document::from_extraction(
+            Source::new("a<b>.docx"),
+            vec![
+                Diagnostic::new("rejoined_row", "rows 2–3 were one").at(GridLocation {
+                    grid: Some(0),
+                    row: Some(2),
+                    col: Some(2),
+                    ..GridLocation::default()
+                }),
+            ],
+            extraction,
+        );
+        (document, Sources::new(grids, rows))
+    }
+
+    #[test]
+    fn a_section_links_indicators_and_warnings_to_the_cells_drawn() {
+        let (document, sources) = reviewed(&[
+            ["项目名称", "<script>alert(1)</script>", "", ""],
+            ["一级指标", "二级指标", "三级指标", "指标值"],
+            ["产出指标", "数量指标", "设备购置率", "=100%"],
+        ]);
+        let html = document_section(7, &document, Some(&sources));
+        assert!(
+            html.starts_with("<section class=\"doc\" id=\"d7\""),
+            "{html}"
+        );
+        assert!(html.contains("data-path=\"a&lt;b>.docx\""), "{html}");
+        // Text is escaped everywhere, so a cell cannot run script.
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+        assert!(html.contains("<h4>grid 0 <small>3 rows × 4 columns, page 3</small></h4>"));
+        // Roles as classes: the header row, the levels and the value, the field label.
+        for (id, role) in [
+            ("c7-0-0-0", "field_label"),
+            ("c7-0-1-0", "header"),
+            ("c7-0-2-0", "level1"),
+            ("c7-0-2-1", "level2"),
+            ("c7-0-2-2", "level3"),
+            ("c7-0-2-3", "value"),
+        ] {
+            assert!(
+                html.contains(&format!("<td id=\"{id}\" class=\"r-{role}\"")),
+                "{id} {role}: {html}"
+            );
+        }
+        // The indicator names the cells of its row; the warning the one cell it is about.
+        assert!(
+            html.contains(
+                "<li class=\"ind\" id=\"d7t0i0\" data-cells=\"c7-0-2-0 c7-0-2-1 c7-0-2-2 c7-0-2-3\""
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<li class=\"warn\" data-cells=\"c7-0-2-2\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("=100% <span class=\"p\">→ number = 100 %</span>"),
+            "{html}"
+        );
+        assert!(html.contains("data-codes=\" rejoined_row \""), "{html}");
+    }
+
+    #[test]
+    fn a_failed_document_has_its_error_and_no_grid() {
+        let document = Document::failed(
+            Source::new("x.pdf"),
+            crate::ErrorCode::NoTextLayer,
+            "scanned".to_string(),
+            Vec::new(),
+        );
+        let html = document_section(0, &document, None);
+        assert!(html.contains("data-status=\"failed\""), "{html}");
+        assert!(html.contains("data-codes=\" no_text_layer \""), "{html}");
+        assert!(
+            html.contains("<p class=\"error\">no_text_layer: scanned</p>"),
+            "{html}"
+        );
+        assert!(!html.contains("<table"), "{html}");
+    }
+
+    #[test]
+    fn the_page_is_whole_without_documents() {
+        let page = format!("{}{}", page_start("审 <核>"), page_end(0));
+        assert!(page.contains("<title>审 &lt;核&gt;</title>"));
+        assert!(page.contains("data-documents=\"0\""));
+        assert!(page.trim_end().ends_with("</html>"));
+    }
+}
