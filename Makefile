@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 JOBS ?=
 
-.PHONY: demo test lint unit build install schema bench bench-doc fuzz doc-converter doc-fixtures fixtures-web test-tools clean real
+.PHONY: demo test lint unit build install schema bench bench-review bench-doc fuzz doc-converter doc-fixtures fixtures-web test-tools clean real
 
 ## demo: extracts every bundled example file into out/: out/<format>/<name>.json, out/all.jsonl, out/all.csv, out/all.xlsx
 # .doc files need LibreOffice; without it they are left out of the demo, and the demo says so.
@@ -80,6 +80,10 @@ fixtures-web:
 ## bench: throughput and memory figures, written into BENCHMARKS.md
 bench:
 	scripts/bench.sh
+
+## bench-review: `jixiao review` against `jixiao extract` on the same 1,000 files (limit 1.3x)
+bench-review:
+	scripts/bench-review.sh
 
 ## fuzz: runs every fuzz target for FUZZ_SECONDS each (not part of CI)
 FUZZ_SECONDS ?= 60
