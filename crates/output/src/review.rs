@@ -4,9 +4,11 @@
 //! the cells it was read from and each warning pinned to the cells it is about.
 //!
 //! The page is written as a stream: [`page_start`] once, [`document_section`] per document (on
-//! the worker that extracted it), [`page_end`] once. A document's details sit in a `<template>`
-//! that the browser parses but does not lay out until the document is opened, so that a page of
-//! a thousand documents opens as fast as its index.
+//! the worker that extracted it), [`page_end`] once. A document's details are kept as the text
+//! of an inert `<script type="text/x-jixiao-details">`, which the browser holds as one string
+//! and turns into elements only when the document is opened, so that a page of a thousand
+//! documents opens as fast as its index and does not hold a million cells in its DOM. Every text
+//! from a document is escaped (`<` included), so no `</script` can end that element early.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -101,7 +103,7 @@ pub fn page_end(documents: usize) -> String {
     out
 }
 
-/// One document: its index row, and its details in a `<template>`.
+/// One document: its index row, and its details as inert text until opened.
 pub fn document_section(index: usize, document: &Document, sources: Option<&Sources>) -> String {
     let warnings: Vec<&Warning> = document
         .warnings
@@ -151,12 +153,12 @@ pub fn document_section(index: usize, document: &Document, sources: Option<&Sour
     }
     let _ = write!(
         out,
-        "</span><span class=\"n\">{}</span><span class=\"n\">{indicators}</span><span class=\"n\">{}</span></div>\n<template>\n",
+        "</span><span class=\"n\">{}</span><span class=\"n\">{indicators}</span><span class=\"n\">{}</span></div>\n<script type=\"text/x-jixiao-details\">\n",
         document.tables.len(),
         warnings.len()
     );
     details(&mut out, index, document, sources);
-    out.push_str("</template>\n</section>\n");
+    out.push_str("</script>\n</section>\n");
     out
 }
 
@@ -358,7 +360,7 @@ fn draw_grid(
         if cell.col_span > 1 {
             let _ = write!(out, " colspan=\"{}\"", cell.col_span);
         }
-        let _ = write!(out, " title=\"r{}c{} {role}\">", cell.row, cell.col);
+        out.push('>');
         escape(out, &cell.text);
         out.push_str("</td>");
     }
@@ -639,8 +641,8 @@ document.getElementById('sorters').addEventListener('click',function(e){
 });
 function open(d){
  if(!d.classList.contains('open')){
-  var t=d.querySelector('template');
-  if(t){d.appendChild(t.content.cloneNode(true));t.remove();link(d);}
+  var t=d.querySelector('script[type="text/x-jixiao-details"]');
+  if(t){t.insertAdjacentHTML('afterend',t.textContent);t.remove();link(d);}
   d.classList.add('open');
  }
  var det=d.querySelector('.details');if(det)det.hidden=false;
@@ -650,7 +652,7 @@ function link(d){
  d.querySelectorAll('[data-cells]').forEach(function(el){
   el.dataset.cells.split(' ').forEach(function(id){
    if(!id)return;var c=document.getElementById(id);if(!c)return;
-   if(el.classList.contains('warn')){c.classList.add('warned');c.title+='\n'+el.textContent;}
+   if(el.classList.contains('warn')){c.classList.add('warned');c.dataset.warn=(c.dataset.warn?c.dataset.warn+'\n':'')+el.textContent;}
    else{c.dataset.inds=(c.dataset.inds?c.dataset.inds+' ':'')+el.id;}
   });
  });
@@ -674,6 +676,11 @@ main.addEventListener('click',function(e){
  var ind=t.closest('.ind,.warn');if(ind){highlight(ind);return;}
  var cell=t.closest('td');if(cell&&cell.id){highlightCell(cell);return;}
  var go=t.closest('[data-goto]');if(go){var g=document.getElementById(go.dataset.goto);if(g)g.scrollIntoView();e.preventDefault();}
+});
+main.addEventListener('mouseover',function(e){
+ var c=e.target.closest&&e.target.closest('td[id]');if(!c||c.title)return;
+ var p=c.id.split('-'),role=(c.className.match(/r-(\w+)/)||['',''])[1];
+ c.title='grid '+p[1]+' r'+p[2]+'c'+p[3]+' '+role+(c.dataset.warn?'\n'+c.dataset.warn:'');
 });
 main.addEventListener('keydown',function(e){if(e.key==='Enter'){var ind=e.target.closest('.ind,.warn');if(ind)highlight(ind);}});
 window.jixiaoReview={open:open,highlight:highlight,highlightCell:highlightCell,documents:docs};
@@ -744,6 +751,9 @@ mod tests {
         assert!(html.contains("data-path=\"a&lt;b>.docx\""), "{html}");
         // Text is escaped everywhere, so a cell cannot run script.
         assert!(!html.contains("<script>"), "{html}");
+        // The details are the text of one inert script element, which only its own end closes.
+        assert_eq!(html.matches("</script").count(), 1, "{html}");
+        assert!(html.trim_end().ends_with("</script>\n</section>"), "{html}");
         assert!(
             html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
             "{html}"
