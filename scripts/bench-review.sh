@@ -3,7 +3,7 @@
 # the same run (scripts/bench/review.py says what and how). Fails when `jixiao review` takes more
 # than LIMIT (1.3) times the wall time of `jixiao extract` on the same files.
 #
-# Settings: FILES [1000], JOBS [every usable core], REPEAT [3], LIMIT [1.3], UPDATE_DOC=1 writes
+# Settings: FILES [1000], JOBS [every usable core], REPEAT [5], LIMIT [1.3], UPDATE_DOC=1 writes
 # the figures into BENCHMARKS.md, SKIP_BUILD=1 measures the existing target/release/jixiao,
 # JIXIAO_BIN measures another binary.
 set -euo pipefail

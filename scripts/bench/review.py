@@ -8,12 +8,13 @@ a change in the machine's load hits both alike:
     jixiao extract -j J --format jsonl -o OUT.jsonl -q CORPUS
     jixiao review  -j J -o OUT.html -q CORPUS
 
-and reports the best wall time of each, their CPU times and the ratio review / extract, which
+and reports the best wall time of each (five runs by default: on a shared machine one run says
+little), their CPU times and the ratio review / extract, which
 must stay at or under LIMIT (1.3: issue 16). Each run's output is checked: one document per input
 in the JSON Lines, one section per input in the page. With UPDATE_DOC=1 the figures are written
 into BENCHMARKS.md between the `review` markers.
 
-Settings: FILES [1000], JOBS [every usable core], REPEAT [3], LIMIT [1.3], BENCH_WORK
+Settings: FILES [1000], JOBS [every usable core], REPEAT [5], LIMIT [1.3], BENCH_WORK
 [bench-work], UPDATE_DOC [0].
 """
 
@@ -50,7 +51,7 @@ def timed(command):
 def main():
     files = int(os.environ.get("FILES", "1000"))
     jobs = int(os.environ.get("JOBS", str(len(os.sched_getaffinity(0)))))
-    repeat = int(os.environ.get("REPEAT", "3"))
+    repeat = int(os.environ.get("REPEAT", "5"))
     limit = float(os.environ.get("LIMIT", "1.3"))
     work = Path(os.environ.get("BENCH_WORK", "bench-work"))
     binary = os.environ.get("JIXIAO_BIN", str(ROOT / "target/release/jixiao"))

@@ -48,6 +48,14 @@ impl Sources {
 
 /// Escapes text for HTML content and attribute values.
 fn escape(out: &mut String, text: &str) {
+    // Most cells hold nothing to escape: copy them whole.
+    if !text
+        .bytes()
+        .any(|byte| matches!(byte, b'&' | b'<' | b'>' | b'"' | b'\'' | b'\n'))
+    {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -63,6 +71,13 @@ fn escape(out: &mut String, text: &str) {
 
 /// Escapes an attribute value (line breaks kept as spaces).
 fn attr(out: &mut String, text: &str) {
+    if !text
+        .bytes()
+        .any(|byte| matches!(byte, b'&' | b'<' | b'"' | b'\n' | b'\r' | b'\t'))
+    {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
