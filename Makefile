@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 JOBS ?=
 
-.PHONY: demo test lint unit build install schema bench bench-doc fuzz doc-converter doc-fixtures fixtures-web test-tools clean real
+.PHONY: demo test lint unit build install schema bench bench-review bench-doc fuzz doc-converter doc-fixtures fixtures-web test-tools clean real
 
 ## demo: extracts every bundled example file into out/: out/<format>/<name>.json, out/all.jsonl, out/all.csv, out/all.xlsx
 # Every format is read natively, .doc and RTF included: no office suite is needed.
@@ -47,10 +47,12 @@ doc-converter:
 	@scripts/install-libreoffice.sh || true
 
 ## test-tools: GNU time, which the hostile-input tests use to measure peak memory exactly
-## (without it they sample /proc instead)
+## (without it they sample /proc instead), and Chromium, in which the review page is tested
+## (the test is skipped, saying why, without it)
 test-tools:
 	@test -x /usr/bin/time || (apt-get install -y time >/dev/null 2>&1 || \
 	    (apt-get update >/dev/null 2>&1 && apt-get install -y time >/dev/null 2>&1)) || true
+	@scripts/install-chromium.sh || true
 
 ## doc-fixtures: remakes fixtures/rtf and fixtures/doc/abiword (installs LibreOffice and AbiWord)
 doc-fixtures:
@@ -77,6 +79,10 @@ fixtures-web:
 ## bench: throughput and memory figures, written into BENCHMARKS.md
 bench:
 	scripts/bench.sh
+
+## bench-review: `jixiao review` against `jixiao extract` on the same 1,000 files (limit 1.3x)
+bench-review:
+	scripts/bench-review.sh
 
 ## fuzz: runs every fuzz target for FUZZ_SECONDS each (not part of CI)
 FUZZ_SECONDS ?= 60

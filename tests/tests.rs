@@ -16,5 +16,6 @@ mod measure;
 mod output_json;
 mod pipeline;
 mod real;
+mod review;
 mod schema;
 mod util;

@@ -27,7 +27,9 @@
 
 mod convert;
 mod csv_rows;
+pub mod inspect;
 mod labels;
+pub mod review;
 mod rows;
 mod schema;
 mod types;
