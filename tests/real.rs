@@ -251,6 +251,14 @@ fn doubtful_rows(document: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The project name of each table, `""` for a table without one.
+fn project_names(tables: &[Value]) -> Vec<&str> {
+    tables
+        .iter()
+        .map(|table| table["project"]["name"].as_str().unwrap_or(""))
+        .collect()
+}
+
 fn indicator<'a>(table: &'a Value, level3: &str) -> &'a Value {
     table["indicators"]
         .as_array()
@@ -391,10 +399,7 @@ fn a_project_name_cut_by_a_page_break_is_one_project() {
     let dir = root().join("fixtures/pdf/real/cut");
     let document = extract(&dir.join("w06_p31-32.pdf"));
     let tables = document["tables"].as_array().expect("tables");
-    let names: Vec<&str> = tables
-        .iter()
-        .map(|table| table["project"]["name"].as_str().unwrap_or(""))
-        .collect();
+    let names = project_names(tables);
     assert_eq!(
         names,
         [
@@ -444,10 +449,7 @@ fn a_project_name_cut_by_a_page_break_is_one_project() {
 fn a_list_goes_on_under_its_running_caption() {
     let document = extract(&root().join("fixtures/pdf/real/cut/w03_p30-31.pdf"));
     let tables = document["tables"].as_array().expect("tables");
-    let names: Vec<&str> = tables
-        .iter()
-        .map(|table| table["project"]["name"].as_str().unwrap_or(""))
-        .collect();
+    let names = project_names(tables);
     assert_eq!(
         names,
         ["北京交管指挥中心升级改造项目", "机动车和驾驶员管理经费"]

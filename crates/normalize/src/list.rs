@@ -136,15 +136,13 @@ impl Segments {
             // amount (the amounts are printed once, in the other part), and the rest opening
             // the next page, with them.
             let cut_name = segment.name.is_some()
-                && segment.total.is_none()
-                && segment.fiscal.is_none()
-                && segment.other.is_none()
+                && !segment.has_amount()
                 && closes_page(index)
                 && !opens_page(index)
                 && segments.get(index + 1).is_some_and(|next| {
                     next.name.is_some()
                         && next.name != segment.name
-                        && (next.total.is_some() || next.fiscal.is_some())
+                        && next.has_amount()
                         && next.grid != segment.grid
                 })
                 && opens_page(index + 1);
@@ -203,8 +201,7 @@ fn starts_cut(segments: &[&Segment]) -> bool {
         return false;
     };
     first.name.is_some()
-        && first.total.is_none()
-        && first.fiscal.is_none()
+        && !first.has_amount()
         && second.name.is_some()
         && second.name != first.name
 }
@@ -256,6 +253,11 @@ pub fn group_goals(segments: &[&Segment]) -> Vec<String> {
 }
 
 impl Segment {
+    /// True when the block prints an amount (总额, 财政资金 or 其他资金).
+    fn has_amount(&self) -> bool {
+        self.total.is_some() || self.fiscal.is_some() || self.other.is_some()
+    }
+
     fn first_page(&self) -> u32 {
         self.first.as_ref().and_then(|at| at.page).unwrap_or(0)
     }
