@@ -3,19 +3,18 @@ SHELL := /bin/bash
 CARGO ?= cargo
 JOBS ?=
 
-.PHONY: demo test lint unit python-test bench-python build install schema bench bench-doc fuzz doc-converter doc-fixtures fixtures-web test-tools clean real
+.PHONY: demo test lint unit python-test bench-python build install schema bench bench-review bench-doc fuzz doc-converter doc-fixtures fixtures-web test-tools clean real
 
 ## demo: extracts every bundled example file into out/: out/<format>/<name>.json, out/all.jsonl, out/all.csv, out/all.xlsx
-# .doc files need LibreOffice; without it they are left out of the demo, and the demo says so.
-FORMATS := text docx xlsx xls html pdf $(if $(shell command -v soffice || command -v libreoffice),doc,)
+# Every format is read natively, .doc and RTF included: no office suite is needed.
+FORMATS := text docx xlsx xls html pdf doc rtf
 demo: build
 	rm -rf out && mkdir -p out
-	@$(if $(findstring doc,$(filter doc,$(FORMATS))),,echo "LibreOffice (soffice) is not installed: fixtures/doc is left out (make doc-converter installs it)")
 	./target/release/jixiao extract $(addprefix fixtures/,$(FORMATS)) -o out/all.jsonl
 	./target/release/jixiao extract $(addprefix fixtures/,$(FORMATS)) --out-dir out --quiet
 	./target/release/jixiao extract $(addprefix fixtures/,$(FORMATS)) --format csv -o out/all.csv --quiet
 	./target/release/jixiao extract $(addprefix fixtures/,$(FORMATS)) --format xlsx -o out/all.xlsx --quiet
-	@echo "wrote $$(ls out/*/*.json | wc -l) documents under out/<format>/, out/all.jsonl, out/all.csv and out/all.xlsx"
+	@echo "wrote $$(find out -mindepth 2 -name '*.json' | wc -l) documents under out/<format>/, out/all.jsonl, out/all.csv and out/all.xlsx"
 
 build:
 	$(CARGO) build --release --locked
@@ -56,10 +55,12 @@ doc-converter:
 	@scripts/install-libreoffice.sh || true
 
 ## test-tools: GNU time, which the hostile-input tests use to measure peak memory exactly
-## (without it they sample /proc instead)
+## (without it they sample /proc instead), and Chromium, in which the review page is tested
+## (the test is skipped, saying why, without it)
 test-tools:
 	@test -x /usr/bin/time || (apt-get install -y time >/dev/null 2>&1 || \
 	    (apt-get update >/dev/null 2>&1 && apt-get install -y time >/dev/null 2>&1)) || true
+	@scripts/install-chromium.sh || true
 
 ## doc-fixtures: remakes fixtures/rtf and fixtures/doc/abiword (installs LibreOffice and AbiWord)
 doc-fixtures:
@@ -91,6 +92,10 @@ bench:
 ## the Parquet writer's peak memory; writes its section of BENCHMARKS.md
 bench-python:
 	scripts/bench-python.sh
+
+## bench-review: `jixiao review` against `jixiao extract` on the same 1,000 files (limit 1.3x)
+bench-review:
+	scripts/bench-review.sh
 
 ## fuzz: runs every fuzz target for FUZZ_SECONDS each (not part of CI)
 FUZZ_SECONDS ?= 60

@@ -7,6 +7,12 @@
 #   FUZZ_TARGETS="docx pdf" scripts/fuzz.sh 30
 #   FUZZ_SANITIZER=address scripts/fuzz.sh  default `none`, see below
 #   FUZZ_JOBS=2 scripts/fuzz.sh             parallel libFuzzer workers per target (default 1)
+#   FUZZ_PARALLEL=1 scripts/fuzz.sh 600     every target at once, one process each: on a machine
+#                                           with a core per target, ten 10-minute runs take 10
+#                                           minutes
+#   FUZZ_BIN=DIR scripts/fuzz.sh 600        run target binaries built before (`cargo fuzz build
+#                                           -s none`, copied to DIR), with no toolchain: for a
+#                                           bigger machine that has none
 #
 # Toolchain: cargo-fuzz compiles with nightly-only flags (`-Zsanitizer=…`, the sanitizer
 # coverage passes). This machine has only the stable toolchain, so the script sets
@@ -37,18 +43,21 @@ sanitizer="${FUZZ_SANITIZER:-none}"
 jobs="${FUZZ_JOBS:-1}"
 export RUSTC_BOOTSTRAP=1
 
-if ! cargo fuzz --version >/dev/null 2>&1; then
-    echo "fuzz: installing cargo-fuzz (once)…" >&2
-    cargo install cargo-fuzz --locked || {
-        echo "fuzz: cannot install cargo-fuzz; install it with 'cargo install cargo-fuzz'" >&2
-        exit 1
-    }
-fi
+bin_dir="${FUZZ_BIN:-}"
+if [ -z "$bin_dir" ]; then
+    if ! cargo fuzz --version >/dev/null 2>&1; then
+        echo "fuzz: installing cargo-fuzz (once)…" >&2
+        cargo install cargo-fuzz --locked || {
+            echo "fuzz: cannot install cargo-fuzz; install it with 'cargo install cargo-fuzz'" >&2
+            exit 1
+        }
+    fi
 
-echo "fuzz: building the targets (sanitizer: $sanitizer)…" >&2
-if ! cargo fuzz build -s "$sanitizer" >&2; then
-    echo "fuzz: the targets do not build" >&2
-    exit 1
+    echo "fuzz: building the targets (sanitizer: $sanitizer)…" >&2
+    if ! cargo fuzz build -s "$sanitizer" >&2; then
+        echo "fuzz: the targets do not build" >&2
+        exit 1
+    fi
 fi
 
 # ------------------------------------------------------------------------------------------
@@ -173,9 +182,9 @@ dictionaries() {
 # Runs.
 # ------------------------------------------------------------------------------------------
 
-summary=()
-failed=0
-for target in $targets; do
+# Runs one target and writes its summary line to fuzz/artifacts/<target>/summary.
+run_target() {
+    local target="$1" artifacts dict log before started status elapsed runs after crashes note
     artifacts="fuzz/artifacts/$target"
     mkdir -p "$artifacts" fuzz/corpus/"$target" fuzz/target/dict
     dict="fuzz/target/dict/$target.dict"
@@ -189,7 +198,9 @@ for target in $targets; do
     # past 30 s ignores the budget); -rss_limit_mb: 2 GiB, four times what a batch may use.
     extra=()
     if [ "$jobs" -gt 1 ]; then extra=(-fork="$jobs"); fi
-    cargo fuzz run -s "$sanitizer" "$target" "fuzz/corpus/$target" -- \
+    local run=(cargo fuzz run -s "$sanitizer" "$target" "fuzz/corpus/$target" --)
+    if [ -n "$bin_dir" ]; then run=("$bin_dir/$target" "fuzz/corpus/$target"); fi
+    "${run[@]}" \
         -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -max_len="$(max_len "$target")" \
         -dict="$dict" -artifact_prefix="$artifacts/" -print_final_stats=1 \
         "${extra[@]}" >"$log" 2>&1
@@ -204,14 +215,31 @@ for target in $targets; do
     crashes=$((after - before))
     note="$log"
     if [ "$crashes" -gt 0 ]; then
-        failed=1
         note="$(find "$artifacts" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' -o -name 'leak-*' \) -newer "$dict" | head -3 | tr '\n' ' ')"
     elif [ "$status" -ne 0 ]; then
-        failed=1
         crashes="?"
         note="exit $status, see $log"
     fi
-    summary+=("$(printf '%-10s %12s %8s %8s  %s' "$target" "${runs:-0}" "$elapsed" "$crashes" "$note")")
+    printf '%-10s %12s %8s %8s  %s\n' "$target" "${runs:-0}" "$elapsed" "$crashes" "$note" \
+        >"$artifacts/summary"
+}
+
+for target in $targets; do
+    rm -f "fuzz/artifacts/$target/summary"
+    if [ "${FUZZ_PARALLEL:-0}" = 1 ]; then
+        run_target "$target" &
+    else
+        run_target "$target"
+    fi
+done
+wait
+summary=()
+failed=0
+for target in $targets; do
+    line="$(cat "fuzz/artifacts/$target/summary" 2>/dev/null || printf '%-10s %12s %8s %8s  %s' "$target" 0 0 "?" "did not run")"
+    summary+=("$line")
+    crashes="$(echo "$line" | awk '{print $4}')"
+    if [ "$crashes" != 0 ]; then failed=1; fi
 done
 
 echo

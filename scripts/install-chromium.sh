@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs Debian's headless-capable Chromium, which scripts/web-fixtures.sh uses to print the
-# corpus HTML to PDF the way a user's browser does. Only the fixture generator needs it: the
-# printed PDFs are committed, so tests never need a browser.
+# corpus HTML to PDF the way a user's browser does (the printed PDFs are committed), and in which
+# the review page of `jixiao review` is tested (tests/review.rs; `make test-tools` runs this).
 set -u
 # WenQuanYi Zen Hei has TrueType outlines, so Chromium embeds it as a CID TrueType font with
 # Identity-H, as it does the Windows fonts of users' pages (an OpenType/CFF CJK font would be

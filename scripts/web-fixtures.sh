@@ -6,7 +6,10 @@
 #   html/<stem>.html           every corpus HTML page saved as a government site serves it
 #                              (GBK, layout tables, page chrome), by the same example;
 #   pdf/<stem>.pdf             every corpus HTML page printed to PDF by Debian's Chromium
-#                              (Skia/PDF), as a user's browser prints it.
+#                              (Skia/PDF), as a user's browser prints it;
+#   side-by-side/goals.pdf     side-by-side/goals.html (hand-written: 项目总目标 beside
+#                              年度总体目标) printed the same way, with its borders and
+#                              without them (goals-unruled.*).
 # The outputs are committed, so that tests need neither the corpus nor a browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,4 +48,18 @@ for page in "$corpus"/rendered/*.html; do
     "file://$(realpath "$page")" >/dev/null 2>&1
   rm -rf "$profile"
   echo "printed $out/pdf/$stem.pdf" >&2
+done
+# Two goal paragraphs side by side (项目总目标 | 年度总体目标), whose lines interleave in the
+# PDF's text order.
+# goals-unruled.html is the same form with no borders, so that no rule keeps the paragraphs
+# apart.
+sed 's/border: 1px solid #000;/border: none;/' "$out/side-by-side/goals.html" \
+  >"$out/side-by-side/goals-unruled.html"
+for stem in goals goals-unruled; do
+  profile=$(mktemp -d)
+  "$browser" --headless --no-sandbox --disable-gpu --user-data-dir="$profile" \
+    --no-pdf-header-footer --print-to-pdf="$out/side-by-side/$stem.pdf" \
+    "file://$(realpath "$out/side-by-side/$stem.html")" >/dev/null 2>&1
+  rm -rf "$profile"
+  echo "printed $out/side-by-side/$stem.pdf" >&2
 done

@@ -781,3 +781,30 @@ fn completions_and_manual_page_are_generated() {
         "{page}"
     );
 }
+
+/// RTF (under `.rtf`, or under no known extension) and Kingsoft `.wps` files in a folder are
+/// documents, read like the rest: the reader knows them, so the folder walk must too.
+#[test]
+fn rtf_and_wps_files_in_folders_are_read() {
+    let rtf = fixture("rtf/000_5951d4f30969a9c2.rtf");
+    let doc = fixture("doc/000_5951d4f30969a9c2.doc");
+    let dir = temp_tree(&[
+        ("in/a.rtf", &rtf),
+        ("in/b-exported", &rtf),
+        ("in/c.wps", &doc),
+    ]);
+    let output = run_jixiao(dir.path(), &["extract", "in"], b"");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let documents = json_lines(&stdout(&output));
+    assert_eq!(documents.len(), 3, "{}", stderr(&output));
+    for document in &documents {
+        assert_eq!(document["status"], "ok", "{document}");
+        assert!(
+            document["tables"]
+                .as_array()
+                .is_some_and(|tables| !tables.is_empty()),
+            "{document}"
+        );
+    }
+    assert!(!stderr(&output).contains("skipped"), "{}", stderr(&output));
+}

@@ -281,3 +281,37 @@ fn real_pages_give_the_gold_fields() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// 项目总目标 beside 年度总体目标, two paragraphs side by side in one row of a browser-printed PDF
+/// (`fixtures/web/side-by-side/`, printed by Chromium from the HTML beside it): in the PDF's text
+/// order their lines interleave, and they must come out as two clean texts.
+/// The same form printed with and without borders: without them no rule keeps the paragraphs
+/// apart, and each line of the text layer holds a piece of both.
+#[test]
+fn side_by_side_goals_in_a_pdf_come_out_as_two_texts() {
+    for name in ["goals.pdf", "goals-unruled.pdf"] {
+        side_by_side_goals(&root().join("fixtures/web/side-by-side").join(name));
+    }
+}
+
+fn side_by_side_goals(path: &Path) {
+    let document = extract(path);
+    let tables = document["tables"].as_array().expect("tables");
+    assert_eq!(tables.len(), 1, "{document}");
+    let table = &tables[0];
+    assert_eq!(table["project"]["name"], "城市绿道建设项目");
+    assert_eq!(
+        table["goals"]["long_term"],
+        "用三年时间建成环城绿道一百二十公里，串联主要公园与河道，形成连续贯通、覆盖城乡的慢行网络，提升市民出行与休闲品质。"
+    );
+    assert_eq!(
+        table["goals"]["overall"],
+        serde_json::json!([
+            "年内完成东段绿道四十公里建设并投入使用，同步配建驿站六处、标识系统一套，绿道沿线绿化提升面积不少于十万平方米。"
+        ])
+    );
+    assert_eq!(table["budget"]["total"], 120.0);
+    assert_eq!(table["budget"]["long_term_total"], 300.0);
+    assert_eq!(table["indicators"].as_array().map(Vec::len), Some(3));
+    assert_eq!(table["warnings"], serde_json::json!([]));
+}

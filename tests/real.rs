@@ -251,6 +251,14 @@ fn doubtful_rows(document: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The project name of each table, `""` for a table without one.
+fn project_names(tables: &[Value]) -> Vec<&str> {
+    tables
+        .iter()
+        .map(|table| table["project"]["name"].as_str().unwrap_or(""))
+        .collect()
+}
+
 fn indicator<'a>(table: &'a Value, level3: &str) -> &'a Value {
     table["indicators"]
         .as_array()
@@ -327,4 +335,130 @@ fn self_evaluations_end_where_the_next_section_starts() {
     assert_eq!(last["location"]["page"], 2);
     assert_eq!(last["location"]["page_end"], serde_json::Value::Null);
     assert_eq!(last["indicators"].as_array().map(Vec::len), Some(27));
+}
+
+/// The fields the real gold gives beside the indicators: each gold table's project name (a
+/// Beijing list name keeps its code in front, `11000026T…-name`, which the output splits into
+/// `project.code` and `project.name`) and its kind.
+#[test]
+fn real_tables_have_the_gold_names_and_kinds() {
+    let gold_dir = root().join("fixtures/gold/real");
+    let mut problems = String::new();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&gold_dir).expect("gold folder") {
+        let path = entry.expect("an entry").path();
+        if path.extension().is_none_or(|ext| ext != "json") {
+            continue;
+        }
+        let gold: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("gold")).expect("JSON");
+        let source = gold["source"].as_str().expect("gold names its PDF");
+        let document = extract(&root().join("fixtures/pdf/real/gold").join(source));
+        let tables = document["tables"].as_array().expect("tables");
+        for wanted in gold["tables"].as_array().expect("gold tables") {
+            checked += 1;
+            let name = wanted["project_name"].as_str().expect("a name");
+            let found = tables.iter().find(|table| {
+                let project = &table["project"];
+                let own = project["name"].as_str().unwrap_or_default();
+                let coded = project["code"]
+                    .as_str()
+                    .map(|code| format!("{code}-{own}"))
+                    .unwrap_or_default();
+                own == name || coded == name
+            });
+            match found {
+                None => {
+                    let _ = writeln!(problems, "{source}: no table named {name}");
+                }
+                Some(table) if table["kind"] != wanted["kind"] => {
+                    let _ = writeln!(
+                        problems,
+                        "{source} {name}: kind {}, gold {}",
+                        table["kind"], wanted["kind"]
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    assert!(
+        checked >= 40,
+        "the real gold lists 40 tables, found {checked}"
+    );
+    assert!(problems.is_empty(), "{problems}");
+}
+
+/// A project name merged over rows on both sides of a page break, in Beijing's list tables: the
+/// producer prints the name once, centred over the whole cell, so the first page holds its
+/// start with no amount and the next page the rest with the amounts. The header reprinted on
+/// the next page catches stray text of the same cell (`项目名称11000022T000000`). Two documents
+/// of the pattern: the name cut inside the code (w06) and inside the name (w12).
+#[test]
+fn a_project_name_cut_by_a_page_break_is_one_project() {
+    let dir = root().join("fixtures/pdf/real/cut");
+    let document = extract(&dir.join("w06_p31-32.pdf"));
+    let tables = document["tables"].as_array().expect("tables");
+    let names = project_names(tables);
+    assert_eq!(
+        names,
+        [
+            "本市新能源和可再生能源推动工作",
+            "成本调查工作经费",
+            "成本监审工作经费",
+            "京津冀协同发展相关宣传、展示及推介等工作经费",
+            "京津冀协同发展规划政策工作经费",
+            "日常调查与工作研究经费",
+        ]
+    );
+    let cut = &tables[2];
+    assert_eq!(cut["project"]["code"], "11000022T000000456102");
+    assert_eq!(cut["budget"]["total"], 142.0);
+    assert_eq!(
+        cut["goals"]["overall"],
+        serde_json::json!(["做好重要公用事业和公益性服务成本调查监审,为政府制定价格提供支撑。"])
+    );
+    assert_eq!(cut["indicators"].as_array().map(Vec::len), Some(6));
+    for table in tables {
+        assert_eq!(
+            table["warnings"],
+            serde_json::json!([]),
+            "{}",
+            table["project"]
+        );
+    }
+
+    let document = extract(&dir.join("w12_p47-48.pdf"));
+    let tables = document["tables"].as_array().expect("tables");
+    assert_eq!(tables.len(), 3);
+    let cut = &tables[1];
+    assert_eq!(
+        cut["project"]["name"],
+        "航空铁路等无线电监测、检测业务频率保障费"
+    );
+    assert_eq!(cut["project"]["code"], "11000022T000000492465");
+    assert_eq!(cut["budget"]["total"], 10.0);
+    assert_eq!(cut["indicators"].as_array().map(Vec::len), Some(9));
+    assert_eq!(cut["location"]["page_end"], 2);
+}
+
+/// A list table's caption printed again on each page continues the table, and the nameless
+/// rows opening the next page belong to the project above them: w03's 机动车和驾驶员管理经费
+/// goes on from page 1 to page 2 (its name, printed over the break, is clipped on page 2).
+#[test]
+fn a_list_goes_on_under_its_running_caption() {
+    let document = extract(&root().join("fixtures/pdf/real/cut/w03_p30-31.pdf"));
+    let tables = document["tables"].as_array().expect("tables");
+    let names = project_names(tables);
+    assert_eq!(
+        names,
+        ["北京交管指挥中心升级改造项目", "机动车和驾驶员管理经费"]
+    );
+    let cars = &tables[1];
+    assert_eq!(cars["project"]["code"], "11000022T000000433318");
+    assert_eq!(cars["location"]["page_end"], 2);
+    let satisfaction = indicator(cars, "群众满意度");
+    assert_eq!(satisfaction["location"]["page"], 2);
+    assert_eq!(satisfaction["values"][0]["raw"], "90");
+    assert_eq!(tables[0]["title"], "预算表12 项目支出绩效目标表");
 }

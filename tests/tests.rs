@@ -17,5 +17,6 @@ mod output_json;
 mod parquet_output;
 mod pipeline;
 mod real;
+mod review;
 mod schema;
 mod util;

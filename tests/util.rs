@@ -246,6 +246,7 @@ pub fn rich_table() -> Table {
             grid: Some(0),
             ..Location::default()
         },
+        rows: Vec::new(),
     }
 }
 

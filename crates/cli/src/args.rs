@@ -38,12 +38,26 @@ pub enum Command {
     /// Print the JSON Schema (draft 2020-12) that every output document follows.
     Schema,
 
-    /// Show what the reader saw in one file, merged cells drawn.
+    /// Show what the reader saw in one file and what the normaliser made of it.
     ///
-    /// Prints the detected format and encoding, the reader's notes, how many tables the
-    /// normaliser found, and every table grid drawn with its spans, so that you can see why a
-    /// table came out as it did. Exits with 1 when the file cannot be read.
+    /// Prints the detected format and encoding, the reader's notes, each table the normaliser
+    /// found (its header row and the role of each header column, the rows read as fields,
+    /// headers and indicators), and every grid drawn with its spans, each row marked with what
+    /// became of it. Grids are numbered from 0, as `location.grid` in the output. Exits with 1
+    /// when the file cannot be read.
     Inspect(InspectArgs),
+
+    /// Write a review page: the grids read beside the tables extracted, for every input.
+    ///
+    /// One self-contained HTML file (no network; open it from disk in a browser) with an index
+    /// of the documents (status, tables, indicators, warnings; sortable, filterable by status
+    /// and warning code, with a search box) and, per table, the source grid with its merged
+    /// cells beside the extracted fields and 一级 → 二级 → 三级 indicators. Cells are coloured
+    /// by the role they got; clicking an indicator highlights its source cells, clicking a cell
+    /// its indicators, and warnings are pinned to their cells. Takes the same inputs and
+    /// options as `extract`; exit status as `extract`.
+    #[command(after_help = REVIEW_EXAMPLES)]
+    Review(ReviewArgs),
 
     /// Print a shell completion script for SHELL on standard output.
     ///
@@ -73,43 +87,14 @@ const EXTRACT_EXAMPLES: &str = "Examples:
 Exit status: 0 every input read (ok, partial or empty); 1 some input could not be read;
 2 usage error; 3 the output could not be written.";
 
+const REVIEW_EXAMPLES: &str = "Examples:
+  jixiao review archive/ -o review.html
+  jixiao review 2021/*.docx 2021/*.pdf -o review.html --title '2021 绩效目标表'";
+
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
-    /// Files or folders to read; `-` reads standard input. A file named here is always read.
-    /// Folders are walked recursively and only document-like files are taken from them
-    /// (Word, Excel, PDF, HTML, or text with Chinese characters, decided by content; a file
-    /// named .docx/.doc/.xlsx/.xls/.pdf/.html/.htm/.txt/.tsv/.csv is always taken); the others
-    /// are listed in the summary as skipped. Hidden files, Office lock files `~$…` and
-    /// `__MACOSX` are passed over. A zip archive of documents is read as a folder.
-    #[arg(required_unless_present = "files_from", value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-
-    /// Read more PATHs from FILE, one per line (`-`: standard input). Lines are paths as
-    /// given, each a file or a folder; empty lines are ignored.
-    #[arg(long, value_name = "FILE")]
-    pub files_from: Option<PathBuf>,
-
-    /// With --files-from, paths are separated by NUL bytes instead of lines (as `find
-    /// -print0` writes them).
-    #[arg(short = '0', long = "null", requires = "files_from")]
-    pub null: bool,
-
-    /// Take only the files in folders whose path (relative to the folder given) or name
-    /// matches PATTERN (`*`, `?`, `[abc]`, `{a,b}`, `**`). Repeat for several: any may match.
-    /// Files named directly are always taken.
-    #[arg(short = 'g', long = "glob", value_name = "PATTERN", value_parser = check_glob)]
-    pub globs: Vec<String>,
-
-    /// Leave out the files and folders inside folders whose relative path or name matches
-    /// PATTERN. Repeat for several.
-    #[arg(long = "exclude", value_name = "PATTERN", value_parser = check_glob)]
-    pub excludes: Vec<String>,
-
-    /// Follow symbolic links inside folders (a folder reached twice is read once). Without
-    /// it, links inside folders are listed as skipped; a link named directly is always
-    /// followed.
-    #[arg(short = 'L', long = "follow")]
-    pub follow: bool,
+    #[command(flatten)]
+    pub inputs: InputArgs,
 
     /// Output format. `json` gives one document for a single input file, else a JSON array;
     /// `jsonl` one compact document per line; `csv` one row per indicator (UTF-8 with BOM, for
@@ -149,11 +134,89 @@ pub struct ExtractArgs {
     pub limits: LimitArgs,
 }
 
+/// The inputs of `extract` and `review`.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files or folders to read; `-` reads standard input. A file named here is always read.
+    /// Folders are walked recursively and only document-like files are taken from them
+    /// (Word, Excel, PDF, HTML, or text with Chinese characters, decided by content; a file
+    /// named .docx/.doc/.xlsx/.xls/.pdf/.html/.htm/.txt/.tsv/.csv is always taken); the others
+    /// are listed in the summary as skipped. Hidden files, Office lock files `~$…` and
+    /// `__MACOSX` are passed over. A zip archive of documents is read as a folder.
+    #[arg(required_unless_present = "files_from", value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Read more PATHs from FILE, one per line (`-`: standard input). Lines are paths as
+    /// given, each a file or a folder; empty lines are ignored.
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+
+    /// With --files-from, paths are separated by NUL bytes instead of lines (as `find
+    /// -print0` writes them).
+    #[arg(short = '0', long = "null", requires = "files_from")]
+    pub null: bool,
+
+    /// Take only the files in folders whose path (relative to the folder given) or name
+    /// matches PATTERN (`*`, `?`, `[abc]`, `{a,b}`, `**`). Repeat for several: any may match.
+    /// Files named directly are always taken.
+    #[arg(short = 'g', long = "glob", value_name = "PATTERN", value_parser = check_glob)]
+    pub globs: Vec<String>,
+
+    /// Leave out the files and folders inside folders whose relative path or name matches
+    /// PATTERN. Repeat for several.
+    #[arg(long = "exclude", value_name = "PATTERN", value_parser = check_glob)]
+    pub excludes: Vec<String>,
+
+    /// Follow symbolic links inside folders (a folder reached twice is read once). Without
+    /// it, links inside folders are listed as skipped; a link named directly is always
+    /// followed.
+    #[arg(short = 'L', long = "follow")]
+    pub follow: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+
+    /// The HTML file to write (written under a temporary name and renamed when complete).
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// The page's title [default: jixiao review].
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+
+    /// Worker threads [default: one per core, also for 0].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// No progress bar and no summary on stderr.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// The file to show.
+    /// The file to show; `-` reads standard input.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+
+    /// Show whole cell texts, every line, instead of the first line cut to the column width.
+    #[arg(long)]
+    pub wide: bool,
+
+    /// Print one JSON object (format, reader notes, tables with the rows read and the role of
+    /// each cell, grids with their cells) instead of the text report.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Show only grid N (numbered from 0, as `location.grid`) and the rows read from it.
+    #[arg(long, value_name = "N")]
+    pub grid: Option<usize>,
 
     #[command(flatten)]
     pub limits: LimitArgs,

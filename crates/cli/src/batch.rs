@@ -39,8 +39,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::select::{self, Selection, Skipped};
 use crate::{
-    Document, ErrorCode, Extractor, Options, Source, Status, extract_bytes_with, extract_path_with,
-    extract_stdin_with, panic_guard, read_file, sha256_hex,
+    Document, ErrorCode, Extractor, Options, Source, Sources, Status, extract_bytes_keeping,
+    extract_path_keeping, extract_stdin_keeping, panic_guard, read_file, sha256_hex,
 };
 
 /// How many inputs per worker thread may be in flight or waiting to be written.
@@ -113,12 +113,29 @@ pub enum Encoding {
     JsonPretty,
     /// CSV rows, without byte order mark or header.
     CsvRows,
+    /// The document's section of the review page, with the reader's grids beside the tables
+    /// (see `jixiao_output::review`).
+    Review,
 }
 
 impl Encoding {
     /// Serialises one document.
     pub fn encode(self, document: &Document) -> io::Result<Vec<u8>> {
+        self.encode_with(0, document, None)
+    }
+
+    /// Serialises one document, the input's position in the batch and what the reader saw
+    /// (used by [`Encoding::Review`] only).
+    pub fn encode_with(
+        self,
+        index: usize,
+        document: &Document,
+        sources: Option<&Sources>,
+    ) -> io::Result<Vec<u8>> {
         match self {
+            Encoding::Review => {
+                Ok(jixiao_output::review::document_section(index, document, sources).into_bytes())
+            }
             Encoding::None => Ok(Vec::new()),
             Encoding::Json => {
                 let mut bytes = serde_json::to_vec(document)?;
@@ -153,8 +170,13 @@ pub struct Finished {
 }
 
 impl Finished {
-    fn new(index: usize, document: Document, encoding: Encoding) -> io::Result<Self> {
-        let encoded = encoding.encode(&document)?;
+    fn new(
+        index: usize,
+        document: Document,
+        sources: Option<Sources>,
+        encoding: Encoding,
+    ) -> io::Result<Self> {
+        let encoded = encoding.encode_with(index, &document, sources.as_ref())?;
         Ok(Finished {
             index,
             resumed: false,
@@ -292,10 +314,11 @@ impl Batch {
                 // The extractor's own panics are caught inside the pipeline; this catch covers
                 // the pipeline's code around it, so that a bug there still costs one file and
                 // never leaves the writer waiting for a document that will not come.
-                let document =
-                    panic_guard::catch(|| extract_input(extractor, input, &self.options))
+                let keep = encoding == Encoding::Review;
+                let (document, sources) =
+                    panic_guard::catch(|| extract_input(extractor, input, &self.options, keep))
                         .unwrap_or_else(|panic_message| {
-                            Document::failed(
+                            let document = Document::failed(
                                 Source::new(input.label()),
                                 ErrorCode::Internal,
                                 format!(
@@ -303,12 +326,13 @@ impl Batch {
                                     input.label()
                                 ),
                                 Vec::new(),
-                            )
+                            );
+                            (document, None)
                         });
                 if document.status == Status::Failed {
                     failures.fetch_add(1, Ordering::Relaxed);
                 }
-                let finished = Finished::new(index, document, encoding);
+                let finished = Finished::new(index, document, sources, encoding);
                 progress.inc(1);
                 if sender.send((index, finished)).is_err() {
                     // The writer stopped (the output failed): nothing more is wanted.
@@ -539,19 +563,27 @@ fn read_zip_entry(
     Ok(bytes)
 }
 
-fn extract_input<E: Extractor>(extractor: &E, input: &Input, options: &Options) -> Document {
+fn extract_input<E: Extractor>(
+    extractor: &E,
+    input: &Input,
+    options: &Options,
+    keep: bool,
+) -> (Document, Option<Sources>) {
     match input {
-        Input::Stdin => extract_stdin_with(extractor, options),
-        Input::File(path) => extract_path_with(extractor, path, options),
+        Input::Stdin => extract_stdin_keeping(extractor, options, keep),
+        Input::File(path) => extract_path_keeping(extractor, path, options, keep),
         Input::ZipEntry { archive, entry } => match read_zip_entry(archive, entry, options) {
-            Ok(bytes) => extract_bytes_with(extractor, &bytes, &input.label(), options),
-            Err(document) => *document,
+            Ok(bytes) => extract_bytes_keeping(extractor, &bytes, &input.label(), options, keep),
+            Err(document) => (*document, None),
         },
-        Input::Unlistable { path, message } => Document::failed(
-            Source::new(path.to_string_lossy()),
-            ErrorCode::Unreadable,
-            message.clone(),
-            Vec::new(),
+        Input::Unlistable { path, message } => (
+            Document::failed(
+                Source::new(path.to_string_lossy()),
+                ErrorCode::Unreadable,
+                message.clone(),
+                Vec::new(),
+            ),
+            None,
         ),
     }
 }

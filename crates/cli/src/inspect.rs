@@ -1,30 +1,55 @@
-//! `jixiao inspect`: what a reader saw in one file, for a user who wonders why a table came out
-//! as it did. It prints the detected format and encoding, the reader's notes, what the
-//! normaliser found, and every grid drawn with its merged cells.
+//! `jixiao inspect`: what a reader saw in one file and what the normaliser made of it, for a
+//! user who wonders why a table came out as it did. It prints the detected format and encoding,
+//! the reader's notes, each table the normaliser found (its header row, the role of each header
+//! column, the rows read as fields, headers and indicators), and every grid drawn with its
+//! merged cells, each row marked with what became of it. Grids are numbered from 0, as
+//! `location.grid`.
 
 use std::fmt::Write as _;
+use std::io::Read as _;
 use std::path::Path;
 
-use jixiao_grid::Document as GridDocument;
-use jixiao_normalize::normalize;
+use jixiao_grid::{Document as GridDocument, RenderOptions};
+use jixiao_normalize::{CellRole, Extraction, RowKind, normalize};
+use jixiao_output::inspect::{InspectReport, row_kind_name};
 use jixiao_read::{Format, detect, read};
 
 use crate::output::DocumentError;
 use crate::{ErrorCode, Options, Source, error_code, extension_of, panic_guard, read_file};
 
-/// The report of `jixiao inspect`, or why the file could not be read.
-pub fn inspect(path: &Path, options: &Options) -> Result<String, DocumentError> {
+/// What `inspect` shows and how.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InspectOptions {
+    /// Whole cell texts instead of the first line cut to the column width.
+    pub wide: bool,
+    /// One JSON object instead of the text report.
+    pub json: bool,
+    /// Only the grid of this index (0-based, as `location.grid`) and the rows read from it.
+    pub grid: Option<usize>,
+}
+
+/// The report of `jixiao inspect` for a file (`-`: standard input), or why it could not be read.
+pub fn inspect(
+    path: &Path,
+    options: &Options,
+    show: &InspectOptions,
+) -> Result<String, DocumentError> {
+    let stdin = path.as_os_str() == "-";
     let label = path.to_string_lossy().into_owned();
-    let bytes = read_file(path, &options.limits).map_err(|failure| {
-        failure
-            .into_document(Source::new(label.clone()))
-            .error
-            .unwrap_or(DocumentError {
-                code: ErrorCode::Unreadable,
-                message: format!("cannot read {label}"),
-            })
-    })?;
-    let extension = extension_of(&label);
+    let bytes = if stdin {
+        read_stdin(options)?
+    } else {
+        read_file(path, &options.limits).map_err(|failure| {
+            failure
+                .into_document(Source::new(label.clone()))
+                .error
+                .unwrap_or(DocumentError {
+                    code: ErrorCode::Unreadable,
+                    message: format!("cannot read {label}"),
+                })
+        })?
+    };
+    let extension = if stdin { None } else { extension_of(&label) };
     let limits = options.limits.start();
     let caught = panic_guard::catch(|| {
         let format = detect(&bytes, extension.as_deref());
@@ -42,19 +67,84 @@ pub fn inspect(path: &Path, options: &Options) -> Result<String, DocumentError> 
         code: error_code(&error),
         message: format!("{} (read as {format})", error),
     })?;
-    let indicators: usize = extraction
-        .tables
-        .iter()
-        .map(|table| table.indicators.len())
-        .sum();
+    if let Some(grid) = show.grid {
+        let grids = document.grids().count();
+        if grid >= grids {
+            return Err(DocumentError {
+                code: ErrorCode::Unreadable,
+                message: format!(
+                    "--grid {grid}: {label} has {grids} grids, numbered from 0{}",
+                    if grids > 0 {
+                        format!(" to {}", grids - 1)
+                    } else {
+                        String::new()
+                    }
+                ),
+            });
+        }
+    }
+    if show.json {
+        let format_name = crate::output_format(format).name();
+        return Ok(InspectReport::new(
+            &label,
+            bytes.len(),
+            format_name,
+            &document,
+            &extraction,
+            show.grid,
+        )
+        .to_json());
+    }
     Ok(report(
         &label,
         bytes.len(),
         format,
         &document,
-        extraction.tables.len(),
-        indicators,
+        &extraction,
+        show,
     ))
+}
+
+fn read_stdin(options: &Options) -> Result<Vec<u8>, DocumentError> {
+    let limit = options.limits.max_input_bytes;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|error| DocumentError {
+            code: ErrorCode::Unreadable,
+            message: format!("cannot read standard input: {error}"),
+        })?;
+    options
+        .limits
+        .check_input_size(bytes.len() as u64)
+        .map_err(|error| DocumentError {
+            code: error_code(&error),
+            message: error.to_string(),
+        })?;
+    Ok(bytes)
+}
+
+/// Rows given as numbers in runs: `2–5, 7`.
+fn runs(rows: &[usize]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut index = 0;
+    while index < rows.len() {
+        let start = rows[index];
+        let mut end = start;
+        while index + 1 < rows.len() && rows[index + 1] == end + 1 {
+            index += 1;
+            end = rows[index];
+        }
+        parts.push(if end == start {
+            format!("r{start}")
+        } else {
+            format!("r{start}–r{end}")
+        });
+        index += 1;
+    }
+    parts.join(", ")
 }
 
 fn report(
@@ -62,11 +152,16 @@ fn report(
     bytes: usize,
     format: Format,
     document: &GridDocument,
-    tables: usize,
-    indicators: usize,
+    extraction: &Extraction,
+    show: &InspectOptions,
 ) -> String {
     // Writing into a String cannot fail, hence the ignored results.
     let mut text = String::new();
+    let indicators: usize = extraction
+        .tables
+        .iter()
+        .map(|table| table.indicators.len())
+        .sum();
     let _ = writeln!(text, "file:     {label} ({bytes} bytes)");
     let _ = writeln!(text, "format:   {format}");
     if let Some(encoding) = &document.encoding {
@@ -78,8 +173,9 @@ fn report(
     let grids = document.grids().count();
     let _ = writeln!(
         text,
-        "read:     {} blocks, {grids} grids; normaliser: {tables} tables, {indicators} indicators",
-        document.blocks.len()
+        "read:     {} blocks, {grids} grids; normaliser: {} tables, {indicators} indicators",
+        document.blocks.len(),
+        extraction.tables.len()
     );
     if document.diagnostics.is_empty() {
         let _ = writeln!(text, "reader notes: none");
@@ -98,8 +194,91 @@ fn report(
             );
         }
     }
+    let wanted = |grid: usize| show.grid.is_none_or(|only| only == grid);
+    for (index, table) in extraction.tables.iter().enumerate() {
+        if show.grid.is_some() && !table.rows.iter().any(|row| wanted(row.grid)) {
+            continue;
+        }
+        let name = table
+            .project
+            .name
+            .as_deref()
+            .or(table.title.as_deref())
+            .unwrap_or("(no name)");
+        let _ = writeln!(
+            text,
+            "\ntable {index}: {name}: {} indicators, {} warnings",
+            table.indicators.len(),
+            table.warnings.len()
+        );
+        for row in table.rows.iter().filter(|row| wanted(row.grid)) {
+            if row.kind != RowKind::Header {
+                continue;
+            }
+            let _ = write!(text, "  header: grid {} r{}:", row.grid, row.row);
+            let grid = document.grids().nth(row.grid);
+            for (col, role) in &row.cells {
+                let cell_text = grid
+                    .and_then(|grid| grid.row_cells(row.row).iter().find(|cell| cell.col == *col))
+                    .map(|cell| cell.text.replace('\n', ""))
+                    .unwrap_or_default();
+                let column = match role {
+                    CellRole::Header(Some(column)) => column.name(),
+                    _ => "none",
+                };
+                let _ = write!(text, " c{col} {} → {column};", cell_text.trim());
+            }
+            text.pop();
+            text.push('\n');
+        }
+        // Rows by kind, per grid, in runs.
+        let mut groups: Vec<(usize, &'static str, Vec<usize>)> = Vec::new();
+        for row in table.rows.iter().filter(|row| wanted(row.grid)) {
+            if row.kind == RowKind::Header {
+                continue;
+            }
+            let kind = row_kind_name(row.kind);
+            match groups
+                .iter_mut()
+                .find(|(grid, name, _)| *grid == row.grid && *name == kind)
+            {
+                Some((_, _, rows)) => rows.push(row.row),
+                None => groups.push((row.grid, kind, vec![row.row])),
+            }
+        }
+        for (grid, kind, mut rows) in groups {
+            rows.sort_unstable();
+            rows.dedup();
+            let _ = writeln!(text, "  {kind}: grid {grid} {}", runs(&rows));
+        }
+        for warning in &table.warnings {
+            let _ = writeln!(text, "  warning {}: {}", warning.code, warning.message);
+        }
+    }
     text.push('\n');
-    text.push_str(&document.render());
+    let note = |grid: usize, row: usize| -> Option<String> {
+        extraction
+            .tables
+            .iter()
+            .enumerate()
+            .find_map(|(index, table)| {
+                table
+                    .rows
+                    .iter()
+                    .find(|read| read.grid == grid && read.row == row)
+                    .map(|read| match read.kind {
+                        RowKind::Indicators { count } => {
+                            format!("table {index} indicators +{count}")
+                        }
+                        kind => format!("table {index} {}", row_kind_name(kind)),
+                    })
+            })
+    };
+    text.push_str(&document.render_with(&RenderOptions {
+        wide: show.wide,
+        only_grid: show.grid,
+        row_note: Some(&note),
+    }));
     if !text.ends_with('\n') {
         text.push('\n');
     }
@@ -128,7 +307,15 @@ mod tests {
             encoding: Some("gb18030".to_string()),
             pages: None,
         };
-        let text = report("a.txt", 42, Format::Text, &document, 1, 2);
+        let extraction = Extraction::default();
+        let text = report(
+            "a.txt",
+            42,
+            Format::Text,
+            &document,
+            &extraction,
+            &InspectOptions::default(),
+        );
         assert!(
             text.starts_with("file:     a.txt (42 bytes)\nformat:   text\n"),
             "{text}"
@@ -136,7 +323,7 @@ mod tests {
         assert!(text.contains("encoding: gb18030\n"), "{text}");
         assert!(!text.contains("pages:"), "{text}");
         assert!(
-            text.contains("1 blocks, 1 grids; normaliser: 1 tables, 2 indicators"),
+            text.contains("1 blocks, 1 grids; normaliser: 0 tables, 0 indicators"),
             "{text}"
         );
         assert!(
@@ -154,7 +341,12 @@ mod tests {
 
     #[test]
     fn a_missing_file_is_reported_as_unreadable() {
-        let error = inspect(Path::new("no/such.docx"), &Options::default()).expect_err("missing");
+        let error = inspect(
+            Path::new("no/such.docx"),
+            &Options::default(),
+            &InspectOptions::default(),
+        )
+        .expect_err("missing");
         assert_eq!(error.code, ErrorCode::Unreadable);
         assert!(error.message.contains("no such file"), "{}", error.message);
     }

@@ -30,7 +30,7 @@ mod panic_guard;
 pub mod select;
 pub mod sink;
 
-pub use inspect::inspect;
+pub use inspect::{InspectOptions, inspect};
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -42,6 +42,7 @@ use jixiao_read::{Format, Limits, ReadError, detect, read};
 use sha2::{Digest, Sha256};
 
 pub use jixiao_output as output;
+pub use jixiao_output::review::Sources;
 pub use jixiao_output::{Document, ErrorCode, Source, Status};
 
 /// How to read each file.
@@ -114,13 +115,24 @@ pub fn extract_path_with<E: Extractor + ?Sized>(
     path: &Path,
     options: &Options,
 ) -> Document {
+    extract_path_keeping(extractor, path, options, false).0
+}
+
+/// [`extract_path_with`], keeping the reader's grids and the normaliser's rows when `keep` is
+/// true (for the review page).
+pub fn extract_path_keeping<E: Extractor + ?Sized>(
+    extractor: &E,
+    path: &Path,
+    options: &Options,
+    keep: bool,
+) -> (Document, Option<Sources>) {
     let label = path.to_string_lossy();
-    let mut document = match read_file(path, &options.limits) {
-        Ok(bytes) => extract_bytes_with(extractor, &bytes, &label, options),
-        Err(failure) => failure.into_document(Source::new(label)),
+    let (mut document, sources) = match read_file(path, &options.limits) {
+        Ok(bytes) => extract_bytes_keeping(extractor, &bytes, &label, options, keep),
+        Err(failure) => (failure.into_document(Source::new(label)), None),
     };
     document.source.path_bytes = path_bytes(path);
-    document
+    (document, sources)
 }
 
 /// The raw bytes of a path that is not valid UTF-8, as lower-case hex (`source.path_bytes`);
@@ -147,6 +159,15 @@ pub fn path_bytes(path: &Path) -> Option<String> {
 
 /// Reads standard input with the same size limit as a file; the document's path is `-`.
 pub fn extract_stdin_with<E: Extractor + ?Sized>(extractor: &E, options: &Options) -> Document {
+    extract_stdin_keeping(extractor, options, false).0
+}
+
+/// [`extract_stdin_with`], keeping what the review page needs when `keep` is true.
+pub fn extract_stdin_keeping<E: Extractor + ?Sized>(
+    extractor: &E,
+    options: &Options,
+    keep: bool,
+) -> (Document, Option<Sources>) {
     let mut bytes = Vec::new();
     let limit = options.limits.max_input_bytes;
     let result = io::stdin()
@@ -155,14 +176,15 @@ pub fn extract_stdin_with<E: Extractor + ?Sized>(extractor: &E, options: &Option
         .read_to_end(&mut bytes);
     let source = Source::new("-");
     if let Err(error) = result {
-        return Document::failed(
+        let document = Document::failed(
             source,
             ErrorCode::Unreadable,
             format!("cannot read standard input: {error}"),
             Vec::new(),
         );
+        return (document, None);
     }
-    extract_bytes_with(extractor, &bytes, "-", options)
+    extract_bytes_keeping(extractor, &bytes, "-", options, keep)
 }
 
 /// [`extract_bytes`] with another extractor.
@@ -171,6 +193,36 @@ pub fn extract_bytes_with<E: Extractor + ?Sized>(
     bytes: &[u8],
     path_label: &str,
     options: &Options,
+) -> Document {
+    extract_bytes_keeping(extractor, bytes, path_label, options, false).0
+}
+
+/// [`extract_bytes_with`], keeping the reader's grids and, per table, the rows the normaliser
+/// read (for the review page) when `keep` is true and the file was read.
+pub fn extract_bytes_keeping<E: Extractor + ?Sized>(
+    extractor: &E,
+    bytes: &[u8],
+    path_label: &str,
+    options: &Options,
+    keep: bool,
+) -> (Document, Option<Sources>) {
+    let mut sources = None;
+    let document = extract_bytes_inner(
+        extractor,
+        bytes,
+        path_label,
+        options,
+        keep.then_some(&mut sources),
+    );
+    (document, sources)
+}
+
+fn extract_bytes_inner<E: Extractor + ?Sized>(
+    extractor: &E,
+    bytes: &[u8],
+    path_label: &str,
+    options: &Options,
+    keep: Option<&mut Option<Sources>>,
 ) -> Document {
     let mut source = Source::new(path_label);
     source.bytes = Some(bytes.len() as u64);
@@ -197,10 +249,19 @@ pub fn extract_bytes_with<E: Extractor + ?Sized>(
     };
     source.format = extracted.format.map(output_format);
     match extracted.result {
-        Ok((document, extraction)) => {
-            source.encoding = document.encoding;
+        Ok((mut document, mut extraction)) => {
+            source.encoding = document.encoding.take();
             source.pages = document.pages;
-            Document::from_extraction(source, document.diagnostics, extraction)
+            let diagnostics = std::mem::take(&mut document.diagnostics);
+            if let Some(keep) = keep {
+                let rows = extraction
+                    .tables
+                    .iter_mut()
+                    .map(|table| std::mem::take(&mut table.rows))
+                    .collect();
+                *keep = Some(Sources::new(document, rows));
+            }
+            Document::from_extraction(source, diagnostics, extraction)
         }
         Err(error) => read_error_document(source, error),
     }

@@ -16,11 +16,12 @@ use clap::{CommandFactory, Parser};
 use jixiao::batch::{Batch, Summary};
 use jixiao::select::{self, Selection};
 use jixiao::sink::{
-    AtomicFile, Csv, JsonArray, JsonDocument, JsonLines, OutDir, Parquet, Xlsx, out_dir_paths,
+    AtomicFile, Csv, JsonArray, JsonDocument, JsonLines, OutDir, Parquet, ReviewPage, Xlsx,
+    out_dir_paths,
 };
-use jixiao::{Options, Standard};
+use jixiao::{InspectOptions, Options, Standard};
 
-use args::{Cli, Command, ExtractArgs, OutputFormat};
+use args::{Cli, Command, ExtractArgs, InputArgs, OutputFormat, ReviewArgs};
 
 // Reading a file makes and frees many small strings (cells, keys, values). mimalloc keeps a
 // heap per thread, which measured faster than the system allocator on one thread and kept
@@ -105,7 +106,12 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let options = Options {
                 limits: args.limits.to_limits(),
             };
-            match jixiao::inspect(&args.file, &options) {
+            let show = InspectOptions {
+                wide: args.wide,
+                json: args.json,
+                grid: args.grid,
+            };
+            match jixiao::inspect(&args.file, &options, &show) {
                 Ok(report) => {
                     print_bytes(report.as_bytes())?;
                     Ok(ExitCode::SUCCESS)
@@ -122,6 +128,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             }
         }
         Command::Extract(args) => extract(args),
+        Command::Review(args) => review(args),
     }
 }
 
@@ -168,31 +175,7 @@ fn extract(args: ExtractArgs) -> Result<ExitCode, Failure> {
     let options = Options {
         limits: args.limits.to_limits(),
     };
-    let mut paths = args.paths.clone();
-    if let Some(list) = &args.files_from {
-        if list.as_os_str() == "-" && paths.iter().any(|path| path.as_os_str() == "-") {
-            usage_error("--files-from - and the input - both want standard input");
-        }
-        paths.extend(read_path_list(list, args.null).map_err(Failure::usage)?);
-    }
-    let selection = Selection {
-        follow_links: args.follow,
-        globs: args.globs.clone(),
-        excludes: args.excludes.clone(),
-    };
-    // Inputs are collected before the output file is created, so that an output written into
-    // an input folder is never read as an input.
-    let collected = select::collect(&paths, &selection).map_err(Failure::usage)?;
-    if collected.inputs.is_empty() && !args.quiet {
-        if collected.skipped.is_empty() {
-            eprintln!("jixiao: no files found in the given folders");
-        } else {
-            eprintln!(
-                "jixiao: no documents found; {} files skipped (see below)",
-                collected.skipped.len()
-            );
-        }
-    }
+    let collected = collect_inputs(&args.inputs, args.quiet)?;
     let mut batch = Batch::new(options, args.jobs.unwrap_or(0));
     batch.progress = !args.quiet && collected.inputs.len() > 1 && io::stderr().is_terminal();
     let inputs = &collected.inputs;
@@ -248,6 +231,62 @@ fn extract(args: ExtractArgs) -> Result<ExitCode, Failure> {
         output.commit().map_err(Failure::output)?;
         summary
     };
+    summary.skipped = collected.skipped.clone();
+    if !args.quiet {
+        report(&summary, inputs.len());
+    }
+    Ok(ExitCode::from(if summary.failed > 0 {
+        EXIT_INPUT_FAILED
+    } else {
+        EXIT_OK
+    }))
+}
+
+/// The inputs named on the command line, folders walked. Inputs are collected before the
+/// output file is created, so that an output written into an input folder is never read as an
+/// input.
+fn collect_inputs(args: &InputArgs, quiet: bool) -> Result<jixiao::batch::Inputs, Failure> {
+    let mut paths = args.paths.clone();
+    if let Some(list) = &args.files_from {
+        if list.as_os_str() == "-" && paths.iter().any(|path| path.as_os_str() == "-") {
+            usage_error("--files-from - and the input - both want standard input");
+        }
+        paths.extend(read_path_list(list, args.null).map_err(Failure::usage)?);
+    }
+    let selection = Selection {
+        follow_links: args.follow,
+        globs: args.globs.clone(),
+        excludes: args.excludes.clone(),
+    };
+    let collected = select::collect(&paths, &selection).map_err(Failure::usage)?;
+    if collected.inputs.is_empty() && !quiet {
+        if collected.skipped.is_empty() {
+            eprintln!("jixiao: no files found in the given folders");
+        } else {
+            eprintln!(
+                "jixiao: no documents found; {} files skipped (see below)",
+                collected.skipped.len()
+            );
+        }
+    }
+    Ok(collected)
+}
+
+/// `jixiao review`: the batch of `extract`, written as one HTML review page.
+fn review(args: ReviewArgs) -> Result<ExitCode, Failure> {
+    let options = Options {
+        limits: args.limits.to_limits(),
+    };
+    let collected = collect_inputs(&args.inputs, args.quiet)?;
+    let mut batch = Batch::new(options, args.jobs.unwrap_or(0));
+    batch.progress = !args.quiet && collected.inputs.len() > 1 && io::stderr().is_terminal();
+    let inputs = &collected.inputs;
+    let mut output = Output::open(Some(&args.output))?;
+    let title = args.title.as_deref().unwrap_or("jixiao review");
+    let mut sink = ReviewPage::new(&mut output, title).map_err(Failure::output)?;
+    let summary = batch.run(&Standard, inputs, &mut sink);
+    let mut summary = finish(summary, sink.finish().map(drop))?;
+    output.commit().map_err(Failure::output)?;
     summary.skipped = collected.skipped.clone();
     if !args.quiet {
         report(&summary, inputs.len());

@@ -37,8 +37,8 @@ use crate::batch::{Input, Inputs};
 const SNIFF_BYTES: u64 = 64 * 1024;
 
 /// Extensions that are always taken from folders.
-const DOCUMENT_EXTENSIONS: [&str; 11] = [
-    "docx", "doc", "xlsx", "xls", "pdf", "html", "htm", "txt", "text", "tsv", "csv",
+const DOCUMENT_EXTENSIONS: [&str; 13] = [
+    "docx", "doc", "wps", "rtf", "xlsx", "xls", "pdf", "html", "htm", "txt", "text", "tsv", "csv",
 ];
 
 /// How to choose inputs.
@@ -423,7 +423,7 @@ fn document_like(path: &Path, head: &[u8]) -> Result<(), &'static str> {
     if is_zip(head) || jixiao_read::detect::is_ole2(head) {
         return Ok(());
     }
-    if head.windows(5).take(1024).any(|window| window == b"%PDF-") {
+    if head.windows(5).take(1024).any(|window| window == b"%PDF-") || head.starts_with(b"{\\rtf") {
         return Ok(());
     }
     let lower: Vec<u8> = head.iter().take(4096).map(u8::to_ascii_lowercase).collect();
@@ -483,6 +483,9 @@ mod tests {
         assert!(document_like(path, &gbk).is_ok());
         assert!(document_like(path, b"%PDF-1.7\n").is_ok());
         assert!(document_like(path, b"<!DOCTYPE html><html>").is_ok());
+        assert!(document_like(path, b"{\\rtf1\\ansi\\ansicpg936").is_ok());
+        assert!(document_like(Path::new("table.rtf"), b"{\\rtf1").is_ok());
+        assert!(document_like(Path::new("old.wps"), b"\xd0\xcf\x11\xe0").is_ok());
         assert!(document_like(path, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").is_err());
         assert!(document_like(path, b"[section]\nkey=value\n").is_err());
         assert!(document_like(path, b"").is_err());

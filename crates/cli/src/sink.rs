@@ -90,6 +90,41 @@ impl<W: Write> Sink for JsonArray<W> {
     }
 }
 
+/// The review page (`jixiao review`): the page's head first, each document's section as it
+/// comes (made on the worker, see [`Encoding::Review`]), the index's script at
+/// [`ReviewPage::finish`].
+#[derive(Debug)]
+pub struct ReviewPage<W: Write> {
+    output: W,
+    written: usize,
+}
+
+impl<W: Write> ReviewPage<W> {
+    pub fn new(mut output: W, title: &str) -> io::Result<Self> {
+        output.write_all(jixiao_output::review::page_start(title).as_bytes())?;
+        Ok(ReviewPage { output, written: 0 })
+    }
+
+    pub fn finish(mut self) -> io::Result<W> {
+        self.output
+            .write_all(jixiao_output::review::page_end(self.written).as_bytes())?;
+        self.output.flush()?;
+        Ok(self.output)
+    }
+}
+
+impl<W: Write> Sink for ReviewPage<W> {
+    fn encoding(&self) -> Encoding {
+        Encoding::Review
+    }
+
+    fn write(&mut self, finished: &Finished) -> io::Result<()> {
+        self.output.write_all(&finished.encoded)?;
+        self.written += 1;
+        Ok(())
+    }
+}
+
 /// JSON Lines: one compact document per line.
 #[derive(Debug)]
 pub struct JsonLines<W: Write> {

@@ -38,6 +38,7 @@ mod builder;
 mod render;
 
 pub use builder::{GridBuilder, MAX_SLOTS};
+pub use render::RenderOptions;
 
 /// A ticked checkbox as it appears in cell text.
 pub const CHECKED: char = '☑';
@@ -300,6 +301,11 @@ impl Document {
 
     /// A drawing of every block, for humans (see `jixiao inspect`).
     pub fn render(&self) -> String {
-        render::render_document(self)
+        render::render_document(self, &RenderOptions::default())
+    }
+
+    /// A drawing with options: whole texts, one grid, notes beside rows.
+    pub fn render_with(&self, options: &RenderOptions<'_>) -> String {
+        render::render_document(self, options)
     }
 }

@@ -58,13 +58,46 @@ fn pad(text: &str, width: usize) -> String {
     out
 }
 
+/// How a drawing is made (see `jixiao inspect`).
+#[derive(Default)]
+pub struct RenderOptions<'a> {
+    /// Whole cell texts, every line, instead of the first line cut to the column width.
+    pub wide: bool,
+    /// Draw only the grid of this index (0-based, as `location.grid`).
+    pub only_grid: Option<usize>,
+    /// A note written at the end of a row's line, by (grid index, row).
+    pub row_note: Option<&'a dyn Fn(usize, usize) -> Option<String>>,
+}
+
+impl std::fmt::Debug for RenderOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RenderOptions")
+            .field("wide", &self.wide)
+            .field("only_grid", &self.only_grid)
+            .field("row_note", &self.row_note.is_some())
+            .finish()
+    }
+}
+
 /// What a slot shows: the origin's first line with its span, or a mark pointing to the origin.
-fn slot_label(grid: &Grid, row: usize, col: usize) -> String {
+fn slot_label(grid: &Grid, row: usize, col: usize, wide: bool) -> String {
     match grid.slot(row, col) {
         None => "·".to_string(),
         Some(slot) if slot.is_origin => {
-            let first = slot.cell.text.lines().next().unwrap_or("").trim();
-            let more = if slot.cell.text.contains('\n') {
+            let joined;
+            let first = if wide {
+                joined = slot
+                    .cell
+                    .text
+                    .lines()
+                    .map(str::trim)
+                    .collect::<Vec<_>>()
+                    .join(" ⏎ ");
+                joined.as_str()
+            } else {
+                slot.cell.text.lines().next().unwrap_or("").trim()
+            };
+            let more = if slot.cell.text.contains('\n') && !wide {
                 "⏎"
             } else {
                 ""
@@ -79,7 +112,11 @@ fn slot_label(grid: &Grid, row: usize, col: usize) -> String {
             } else {
                 first
             };
-            format!("{}{more}{span}", fit(text, MAX_COLUMN_WIDTH - 8))
+            if wide {
+                format!("{text}{span}")
+            } else {
+                format!("{}{more}{span}", fit(text, MAX_COLUMN_WIDTH - 8))
+            }
         }
         Some(slot) if slot.cell.col == col => "↑".to_string(),
         Some(_) => "←".to_string(),
@@ -105,6 +142,11 @@ fn describe(location: &Location) -> String {
 }
 
 pub(crate) fn render(grid: &Grid) -> String {
+    render_with(grid, usize::MAX, &RenderOptions::default())
+}
+
+fn render_with(grid: &Grid, index: usize, options: &RenderOptions<'_>) -> String {
+    let wide = options.wide;
     let mut out = String::new();
     let place = describe(&grid.location);
     let _ = writeln!(
@@ -118,7 +160,7 @@ pub(crate) fn render(grid: &Grid) -> String {
     let labels: Vec<Vec<String>> = (0..grid.rows())
         .map(|row| {
             (0..grid.cols())
-                .map(|col| slot_label(grid, row, col))
+                .map(|col| slot_label(grid, row, col, wide))
                 .collect()
         })
         .collect();
@@ -143,6 +185,9 @@ pub(crate) fn render(grid: &Grid) -> String {
         for (label, width) in labels.iter().zip(&widths) {
             let _ = write!(out, "│ {} ", pad(label, *width));
         }
+        if let Some(note) = options.row_note.and_then(|note| note(index, row)) {
+            let _ = write!(out, "◂ {note}");
+        }
         out.push('\n');
     }
     let merged: Vec<_> = grid
@@ -159,7 +204,11 @@ pub(crate) fn render(grid: &Grid) -> String {
                 "  r{}c{} {} → rows {}–{}, columns {}–{}",
                 cell.row,
                 cell.col,
-                fit(if first.is_empty() { "∅" } else { first }, 40),
+                if wide {
+                    (if first.is_empty() { "∅" } else { first }).to_string()
+                } else {
+                    fit(if first.is_empty() { "∅" } else { first }, 40)
+                },
                 cell.row,
                 cell.last_row(),
                 cell.col,
@@ -170,18 +219,26 @@ pub(crate) fn render(grid: &Grid) -> String {
     out
 }
 
-pub(crate) fn render_document(document: &Document) -> String {
+pub(crate) fn render_document(document: &Document, options: &RenderOptions<'_>) -> String {
     let mut out = String::new();
-    let mut table_number = 0;
+    let mut grid_index = 0;
     for block in &document.blocks {
         match block {
+            Block::Paragraph(_) if options.only_grid.is_some() => {}
             Block::Paragraph(paragraph) => {
                 let text = paragraph.text.replace('\n', " ⏎ ");
-                let _ = writeln!(out, "¶ {}", fit(&text, 120));
+                let text = if options.wide { text } else { fit(&text, 120) };
+                let _ = writeln!(out, "¶ {text}");
             }
             Block::Table(grid) => {
-                table_number += 1;
-                let _ = write!(out, "\ntable {table_number}: {}\n", render(grid));
+                if options.only_grid.is_none_or(|only| only == grid_index) {
+                    let _ = write!(
+                        out,
+                        "\ngrid {grid_index}: {}\n",
+                        render_with(grid, grid_index, options)
+                    );
+                }
+                grid_index += 1;
             }
         }
     }

@@ -114,6 +114,8 @@ pub fn label(text: &str) -> Option<Field> {
         | "中长期绩效目标"
         | "项目总目标"
         | "实施期目标"
+        | "项目实施期目标"
+        | "项目实施期绩效目标"
         | "实施期总目标"
         | "实施期绩效目标" => Field::LongTerm,
         "项目属性" | "项目期限" | "立项依据" => Field::Checkboxes,

@@ -175,6 +175,15 @@ impl Columns {
     /// True when `other` puts every role in the same columns: the header of a continuation page
     /// whose cells carry stray text (a label centred across the page break lands in it).
     pub fn same_layout(&self, other: &Columns) -> bool {
+        self.same_indicator_columns(other)
+            && self.field(ListField::Name) == other.field(ListField::Name)
+    }
+
+    /// True when `other` puts the indicator columns (levels, values and the columns beside
+    /// them) where these are, on a grid as wide: a list header reprinted at a page top whose
+    /// project cells caught so much stray text of a name or goal centred across the break that
+    /// they no longer read as labels (`”综合调度信息平台…运项行目服…`).
+    pub fn same_indicator_columns(&self, other: &Columns) -> bool {
         let spans = |columns: &Columns| {
             columns
                 .sides
@@ -196,7 +205,7 @@ impl Columns {
         };
         self.level1 == other.level1
             && self.fused == other.fused
-            && self.field(ListField::Name) == other.field(ListField::Name)
+            && self.grid_cols == other.grid_cols
             && spans(self) == spans(other)
     }
 
@@ -408,7 +417,21 @@ fn list_field(key: &str) -> Option<ListField> {
         "绩效目标" | "年度绩效目标" | "年度目标" | "项目绩效目标" | "整体绩效目标" => {
             ListField::Goal
         }
-        _ => return None,
+        _ => return stray_after(base),
+    })
+}
+
+/// The name or goal column of a list header reprinted at the top of a page, whose cell also
+/// caught stray text of the project cell centred across the page break
+/// (`项目名称11000022T000000`, `绩效目标做好重要公用事业和公益性服务成本…`): the label, then a
+/// code fragment or a run of prose, never a qualifier of the label.
+fn stray_after(key: &str) -> Option<ListField> {
+    const LABELS: [(&str, ListField); 2] =
+        [("项目名称", ListField::Name), ("绩效目标", ListField::Goal)];
+    LABELS.iter().find_map(|&(label, field)| {
+        let rest = key.strip_prefix(label)?;
+        let stray = rest.starts_with(|c: char| c.is_ascii_digit()) || rest.chars().count() >= 8;
+        stray.then_some(field)
     })
 }
 
@@ -656,6 +679,41 @@ mod tests {
         }
         let (grid, _) = builder.build(Location::default());
         detect(&Row::new(&grid, 0, 0))
+    }
+
+    #[test]
+    fn a_list_header_keeps_its_columns_under_stray_text() {
+        // Reprinted at a page top, the name and goal cells caught text of the project cell
+        // centred across the break; a qualifier of a label is no stray text.
+        assert_eq!(
+            stray_after("项目名称11000022T000000"),
+            Some(ListField::Name)
+        );
+        assert_eq!(
+            stray_after("绩效目标做好重要公用事业和公益性服务成本调查"),
+            Some(ListField::Goal)
+        );
+        assert_eq!(stray_after("绩效目标完成情况"), None);
+        assert_eq!(stray_after("项目名称及编码"), None);
+        let columns = header(&[
+            "项目名称11000022T000000",
+            "项目总额",
+            "绩效目标做好重要公用事业和公益性服务成本调查",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+        ])
+        .expect("a header");
+        assert!(columns.is_list());
+        assert_eq!(
+            columns.field(ListField::Name).map(|span| span.start),
+            Some(0)
+        );
+        assert_eq!(
+            columns.field(ListField::Goal).map(|span| span.start),
+            Some(2)
+        );
     }
 
     #[test]

@@ -100,6 +100,14 @@ impl State {
             self.close();
             return;
         }
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|table| table.runs_under(&paragraph))
+        {
+            // The caption of a list table printed again at the top of each page.
+            return;
+        }
         if text::is_table_title(&paragraph) {
             // A caption after indicator rows starts the next table; so does one after fields
             // that already have a caption or a name (a budget grid above the target tables
@@ -135,23 +143,27 @@ impl State {
                 Some(table) if table.phase == Phase::Fields => {
                     table.touch(row);
                     table.start_indicators(columns);
+                    table.record_header(row);
                 }
                 Some(table) if table.awaits_first_row() => {
                     // A header over two rows: the second sees the first's merged cells too.
                     table.touch(row);
                     table.refine_header(columns);
+                    table.record_header(row);
                 }
                 Some(table) if table.knows_header(&columns) => {
                     // The same header again, with no fields in between: a header repeated at
                     // the top of a continuation page, whose grid may place the columns apart.
                     table.touch(row);
                     table.continue_with(columns);
+                    table.record_header(row);
                 }
                 _ => {
                     self.close();
                     let mut table = Builder::new(self.pending_title.take());
                     table.touch(row);
                     table.start_indicators(columns);
+                    table.record_header(row);
                     self.current = Some(table);
                 }
             }
@@ -166,8 +178,7 @@ impl State {
                     self.pending_title = Some(title);
                 } else if has_label(row) {
                     let mut table = Builder::new(self.pending_title.take());
-                    table.touch(row);
-                    table.fields.read_row(row);
+                    table.field_row(row);
                     self.current = Some(table);
                 }
             }
@@ -183,8 +194,7 @@ impl State {
                     self.close();
                     self.open_with(row);
                 } else {
-                    table.touch(row);
-                    table.fields.read_row(row);
+                    table.field_row(row);
                 }
             }
             Some(table) => {
@@ -223,8 +233,7 @@ impl State {
 
     fn open_with(&mut self, row: &Row<'_>) {
         let mut table = Builder::new(self.pending_title.take());
-        table.touch(row);
-        table.fields.read_row(row);
+        table.field_row(row);
         self.current = Some(table);
     }
 

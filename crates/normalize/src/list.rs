@@ -128,49 +128,136 @@ impl Segments {
         };
         let mut groups: Vec<Vec<usize>> = Vec::new();
         let mut group_names: Vec<Option<String>> = Vec::new();
-        // A nameless block at the bottom of a page, waiting for the project named next.
-        let mut waiting: Option<usize> = None;
+        // Blocks at the bottom of a page waiting for the project named next: nameless ones, and
+        // the first part of a name cut by the break.
+        let mut waiting: Vec<usize> = Vec::new();
         for (index, segment) in segments.iter().enumerate() {
+            // A name cut by the page break: its first part at the bottom of the page, with no
+            // amount (the amounts are printed once, in the other part), and the rest opening
+            // the next page, with them.
+            let cut_name = segment.name.is_some()
+                && !segment.has_amount()
+                && closes_page(index)
+                && !opens_page(index)
+                && segments.get(index + 1).is_some_and(|next| {
+                    next.name.is_some()
+                        && next.name != segment.name
+                        && next.has_amount()
+                        && next.grid != segment.grid
+                })
+                && opens_page(index + 1);
+            if cut_name {
+                waiting.push(index);
+                continue;
+            }
             match &segment.name {
                 None => {
                     let named_next = index + 1 < segments.len()
                         && segments[index + 1].name.is_some()
                         && opens_page(index + 1);
                     let bottom_of_page = closes_page(index) && !opens_page(index);
-                    if (bottom_of_page && named_next) || groups.is_empty() {
-                        waiting = Some(index);
+                    if bottom_of_page && named_next {
+                        waiting.push(index);
                     } else if let Some(group) = groups.last_mut() {
                         group.push(index);
+                    } else {
+                        // Nameless rows before any name: the rest of a project whose name
+                        // came before this table; a project of their own, never the next one.
+                        groups.push(vec![index]);
+                        group_names.push(None);
                     }
                 }
                 Some(name) => {
                     let same_as_last = group_names
                         .last()
                         .is_some_and(|last| last.as_deref() == Some(name.as_str()));
-                    if same_as_last && waiting.is_none() {
+                    if same_as_last && waiting.is_empty() {
                         if let Some(group) = groups.last_mut() {
                             group.push(index);
                         }
                         continue;
                     }
-                    let mut group: Vec<usize> = waiting.take().into_iter().collect();
+                    let mut group: Vec<usize> = std::mem::take(&mut waiting);
                     group.push(index);
                     groups.push(group);
                     group_names.push(Some(name.clone()));
                 }
             }
         }
-        if let Some(index) = waiting {
+        if !waiting.is_empty() {
             match groups.last_mut() {
-                Some(group) => group.push(index),
-                None => groups.push(vec![index]),
+                Some(group) => group.extend(waiting),
+                None => groups.push(waiting),
             }
         }
         groups
     }
 }
 
+/// True when the group's first segment holds the start of a name cut by a page break (see
+/// [`Segments::projects`]): named, with no amount, and followed by the rest of the name.
+fn starts_cut(segments: &[&Segment]) -> bool {
+    let [first, second, ..] = segments else {
+        return false;
+    };
+    first.name.is_some()
+        && !first.has_amount()
+        && second.name.is_some()
+        && second.name != first.name
+}
+
+/// The project name of a group of segments: the first name printed, or the two parts of a
+/// name cut by a page break, joined.
+pub fn group_name(segments: &[&Segment]) -> Option<String> {
+    let first = segments.iter().find_map(|segment| segment.name.clone())?;
+    if starts_cut(segments) {
+        let rest = segments[1].name.as_deref().unwrap_or_default();
+        // A part that starts with the project code is the whole name printed again.
+        if split_code(rest).0.is_some() {
+            return Some(rest.to_string());
+        }
+        return Some(join_cut(&first, rest));
+    }
+    Some(first)
+}
+
+/// The two parts of a text cut by a page break. Producers print a merged cell's text centred
+/// over the whole cell and clip it to each page's part, so a part may hold the whole text, a
+/// piece of it, or the piece the other part lacks.
+fn join_cut(first: &str, rest: &str) -> String {
+    if rest.contains(first) {
+        rest.to_string()
+    } else if first.contains(rest) {
+        first.to_string()
+    } else {
+        format!("{first}{rest}")
+    }
+}
+
+/// The goals of a group of segments, in print order; a goal cut by the same page break as the
+/// name is joined again.
+pub fn group_goals(segments: &[&Segment]) -> Vec<String> {
+    let mut goals: Vec<String> = Vec::new();
+    for (index, segment) in segments.iter().enumerate() {
+        let mut own = segment.goals.iter().cloned();
+        if index == 1
+            && starts_cut(segments)
+            && let Some(last) = goals.last_mut()
+            && let Some(rest) = own.next()
+        {
+            *last = join_cut(last, &rest);
+        }
+        goals.extend(own);
+    }
+    goals
+}
+
 impl Segment {
+    /// True when the block prints an amount (总额, 财政资金 or 其他资金).
+    fn has_amount(&self) -> bool {
+        self.total.is_some() || self.fiscal.is_some() || self.other.is_some()
+    }
+
     fn first_page(&self) -> u32 {
         self.first.as_ref().and_then(|at| at.page).unwrap_or(0)
     }
@@ -255,5 +342,55 @@ mod tests {
         let mut none = None;
         add(&mut none, "—");
         assert_eq!(none, None);
+    }
+
+    #[test]
+    fn the_parts_of_a_text_cut_by_a_page_break_are_joined_once() {
+        assert_eq!(
+            join_cut("11000022T000000", "456102-成本监审工作经费"),
+            "11000022T000000456102-成本监审工作经费"
+        );
+        assert_eq!(
+            join_cut("病防控项目", "传染病和地方病防控项目"),
+            "传染病和地方病防控项目"
+        );
+        assert_eq!(
+            join_cut("做好调查监审,为政府制定价格", "定价格"),
+            "做好调查监审,为政府制定价格"
+        );
+    }
+
+    fn segment(name: Option<&str>, page: u32, total: Option<f64>) -> Segment {
+        let at = Location {
+            page: Some(page),
+            ..Location::default()
+        };
+        Segment {
+            name: name.map(str::to_string),
+            total,
+            first: Some(at.clone()),
+            last: Some(at),
+            ..Segment::default()
+        }
+    }
+
+    #[test]
+    fn nameless_rows_before_any_name_are_a_project_of_their_own() {
+        // Page 1: the rest of a project named before this table, then two projects; page 2:
+        // the rest of the second, then a block waiting for the name on page 3.
+        let segments = Segments {
+            segments: vec![
+                segment(None, 1, None),
+                segment(Some("甲"), 1, Some(1.0)),
+                segment(Some("乙"), 1, Some(2.0)),
+                segment(None, 2, None),
+                segment(None, 2, None),
+                segment(Some("丙"), 3, Some(3.0)),
+            ],
+        };
+        assert_eq!(
+            segments.projects(),
+            vec![vec![0], vec![1], vec![2, 3], vec![4, 5]]
+        );
     }
 }

@@ -42,6 +42,9 @@ pub struct Table {
     pub indicators: Vec<Indicator>,
     pub warnings: Vec<Diagnostic>,
     pub location: Location,
+    /// The grid rows read into this table and the role of each of their cells, in reading
+    /// order. Not serialised; see [`RowRead`].
+    pub rows: Vec<RowRead>,
 }
 
 /// The fields that name a project (or a department).
@@ -209,4 +212,99 @@ pub struct Extra {
     pub standard: Option<String>,
     /// 偏差原因分析及改进措施 / 原因说明.
     pub deviation: Option<String>,
+}
+
+/// What the normaliser made of one grid row it took into a table, for the people who check its
+/// work (`jixiao inspect`, `jixiao review`). It names grid slots only; the output documents do
+/// not carry it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowRead {
+    /// The grid's index in the document (0-based, as `location.grid`).
+    pub grid: usize,
+    /// The row's index in the grid (0-based, as `location.row`).
+    pub row: usize,
+    pub kind: RowKind,
+    /// Every cell that starts on the row (by its first column), with the role it got.
+    pub cells: Vec<(usize, CellRole)>,
+}
+
+/// How a row was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// Labelled fields above (or below) the indicators.
+    Fields,
+    /// An indicator header row (or the second row of one).
+    Header,
+    /// An indicator row: `count` indicators were read from it, 0 when it continued the one
+    /// above (a wrapped 三级 text or value).
+    Indicators { count: usize },
+    /// Read and left out (a 合计 row).
+    Skipped,
+}
+
+/// The column a cell stands in under the indicator header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Level1,
+    Level2,
+    Level3,
+    Description,
+    Basis,
+    Value,
+    /// 指标性质, 度量单位, 分值, 得分, 评分标准, 绩效标准, 偏差原因.
+    Extra,
+    /// A list table's project column (项目名称, 项目总额…).
+    Project,
+    /// Named by the header and kept out of every role (备注, 活动, unknown names).
+    Ignored,
+}
+
+impl Column {
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::Level1 => "level1",
+            Column::Level2 => "level2",
+            Column::Level3 => "level3",
+            Column::Description => "description",
+            Column::Basis => "basis",
+            Column::Value => "value",
+            Column::Extra => "extra",
+            Column::Project => "project",
+            Column::Ignored => "ignored",
+        }
+    }
+}
+
+/// The role one cell got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellRole {
+    /// A header cell, with the column it names (`None`: a column no role was given, such as a
+    /// side label 绩效指标).
+    Header(Option<Column>),
+    /// A cell of an indicator row, by the header's column it stands in (`None`: outside every
+    /// named column).
+    Indicator(Option<Column>),
+    FieldLabel,
+    FieldValue,
+    /// In a row that was read and left out.
+    Ignored,
+}
+
+impl CellRole {
+    /// A short name: `header`, `level1`, `level2`, `level3`, `value`, `detail` (description,
+    /// basis and the extra columns), `project`, `field_label`, `field_value`, `ignored`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CellRole::Header(_) => "header",
+            CellRole::Indicator(Some(column)) => match column {
+                Column::Description | Column::Basis | Column::Extra => "detail",
+                Column::Project => "field_value",
+                other => other.name(),
+            },
+            CellRole::Indicator(None) => "ignored",
+            CellRole::FieldLabel => "field_label",
+            CellRole::FieldValue => "field_value",
+            CellRole::Ignored => "ignored",
+        }
+    }
 }

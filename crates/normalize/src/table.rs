@@ -8,7 +8,9 @@ use jixiao_grid::{Diagnostic, Location};
 use crate::fields::Fields;
 use crate::header::{self, ColumnRole, Columns, ExtraKind, Side, Span};
 use crate::list::{self, Segments};
-use crate::model::{Budget, Extra, Goals, Indicator, Table, TableKind, Value};
+use crate::model::{
+    Budget, CellRole, Column, Extra, Goals, Indicator, RowKind, RowRead, Table, TableKind, Value,
+};
 use crate::rows::{At, Row};
 use crate::text;
 use crate::value;
@@ -51,6 +53,8 @@ pub struct Builder {
     warned_unknown: Vec<String>,
     first: Option<Location>,
     last: Option<Location>,
+    /// The rows read so far and the roles of their cells.
+    rows: Vec<RowRead>,
 }
 
 impl Builder {
@@ -72,7 +76,71 @@ impl Builder {
             warned_missing_level: false,
             first: None,
             last: None,
+            rows: Vec::new(),
         }
+    }
+
+    /// Reads a row of labelled fields, and records it.
+    pub fn field_row(&mut self, row: &Row<'_>) {
+        self.touch(row);
+        self.fields.read_row(row);
+        self.record_fields(row);
+    }
+
+    fn record_fields(&mut self, row: &Row<'_>) {
+        let cells = row
+            .cells()
+            .iter()
+            .map(|cell| {
+                let role = if crate::fields::label(&cell.text).is_some()
+                    || crate::fields::inline_label(&cell.text).is_some()
+                {
+                    CellRole::FieldLabel
+                } else {
+                    CellRole::FieldValue
+                };
+                (cell.col, role)
+            })
+            .collect();
+        self.record(row, RowKind::Fields, cells);
+    }
+
+    /// Records `row` as a header row read under the columns now in force.
+    pub fn record_header(&mut self, row: &Row<'_>) {
+        let columns = self.columns.as_ref();
+        let cells = row
+            .cells()
+            .iter()
+            .map(|cell| {
+                let column = columns.and_then(|columns| column_of(columns, cell.col));
+                (cell.col, CellRole::Header(column))
+            })
+            .collect();
+        self.record(row, RowKind::Header, cells);
+    }
+
+    fn record_by_columns(&mut self, row: &Row<'_>, kind: RowKind, columns: &Columns) {
+        let cells = row
+            .cells()
+            .iter()
+            .map(|cell| {
+                let role = match kind {
+                    RowKind::Skipped => CellRole::Ignored,
+                    _ => CellRole::Indicator(column_of(columns, cell.col)),
+                };
+                (cell.col, role)
+            })
+            .collect();
+        self.record(row, kind, cells);
+    }
+
+    fn record(&mut self, row: &Row<'_>, kind: RowKind, cells: Vec<(usize, CellRole)>) {
+        self.rows.push(RowRead {
+            grid: row.grid_index,
+            row: row.index,
+            kind,
+            cells,
+        });
     }
 
     /// Notes that `row` belongs to this table, for the table's location.
@@ -103,7 +171,16 @@ impl Builder {
         // across the break; the same columns in the same roles are the same header.
         self.columns
             .as_ref()
-            .is_some_and(|known| known.is_list() && known.same_layout(columns))
+            .is_some_and(|known| known.is_list() && known.same_indicator_columns(columns))
+    }
+
+    /// True when `caption` is this list table's own caption printed again: a running header at
+    /// the top of each page it spans, which continues it (every project of a list is a table
+    /// of its own anyway).
+    pub fn runs_under(&self, caption: &str) -> bool {
+        self.phase == Phase::Indicators
+            && self.columns.as_ref().is_some_and(Columns::is_list)
+            && self.title.as_deref() == Some(caption)
     }
 
     /// True when the header was read and no indicator row has come yet: a second header row
@@ -138,6 +215,10 @@ impl Builder {
         if known.same_layout(&columns) && known.fields == columns.fields {
             return;
         }
+        // A list header whose project cells caught stray text keeps the columns it had.
+        if known.is_list() && known.same_indicator_columns(&columns) {
+            return;
+        }
         if known.sides.len() != columns.sides.len() {
             self.level2 = vec![None; columns.sides.len()];
         }
@@ -160,9 +241,11 @@ impl Builder {
         };
         self.touch(row);
         if self.indicators.is_empty() && self.read_subheader(row, &columns) {
+            self.record_header(row);
             return;
         }
         if is_total_row(row) {
+            self.record_by_columns(row, RowKind::Skipped, &columns);
             return;
         }
         // A labelled field below the indicators (备注, 其他说明) is a field, not the tail of the
@@ -172,6 +255,7 @@ impl Builder {
             && crate::fields::label(&first.text).is_some()
         {
             self.fields.read_row(row);
+            self.record_fields(row);
             return;
         }
         let segment = columns
@@ -185,10 +269,11 @@ impl Builder {
         } else {
             self.read_row_by_columns(row, &columns);
         }
+        let added = self.indicators.len() - before;
         if let Some(segment) = segment {
-            let added = self.indicators.len() - before;
             self.segment_of.extend(std::iter::repeat_n(segment, added));
         }
+        self.record_by_columns(row, RowKind::Indicators { count: added }, &columns);
     }
 
     /// Reads a row whose cells stand in the header's columns.
@@ -799,15 +884,20 @@ impl Builder {
             indicators: Vec::new(),
             warnings: Vec::new(),
             location,
+            rows: Vec::new(),
         };
         if !columns.is_list() {
             return vec![Table {
                 indicators: self.indicators,
                 warnings: self.warnings,
+                rows: self.rows,
                 ..table
             }];
         }
-        self.split_list(table)
+        let rows = std::mem::take(&mut self.rows);
+        let mut tables = self.split_list(table);
+        give_rows(&mut tables, rows);
+        tables
     }
 
     /// The tables of a list table: one per project, its fields read from the merged cells
@@ -838,7 +928,7 @@ impl Builder {
                 .iter()
                 .map(|&index| &self.segments.segments[index])
                 .collect();
-            let name = segments.iter().find_map(|segment| segment.name.clone());
+            let name = list::group_name(&segments);
             let (code, name) = match name {
                 Some(name) => {
                     let (code, name) = list::split_code(&name);
@@ -881,10 +971,7 @@ impl Builder {
             } else {
                 template.budget.clone()
             };
-            let goals: Vec<String> = segments
-                .iter()
-                .flat_map(|segment| segment.goals.iter().cloned())
-                .collect();
+            let goals = list::group_goals(&segments);
             let first = segments.iter().find_map(|segment| segment.first.clone());
             let last = segments
                 .iter()
@@ -977,6 +1064,45 @@ fn name_from_title(title: &str) -> Option<String> {
         .iter()
         .any(|word| name.contains(word));
     (!generic).then(|| name.to_string())
+}
+
+/// The column a header names at `col`, in the terms of [`Column`].
+fn column_of(columns: &Columns, col: usize) -> Option<Column> {
+    columns.role_at(col).map(|role| match role {
+        ColumnRole::Level1 if columns.fused => Column::Level3,
+        ColumnRole::Level1 => Column::Level1,
+        ColumnRole::Level2(_) => Column::Level2,
+        ColumnRole::Level3(_) => Column::Level3,
+        ColumnRole::Description(_) => Column::Description,
+        ColumnRole::Basis(_) => Column::Basis,
+        ColumnRole::Value(..) => Column::Value,
+        ColumnRole::Extra(..) => Column::Extra,
+        ColumnRole::Field(_) => Column::Project,
+        ColumnRole::Ignored => Column::Ignored,
+    })
+}
+
+/// Shares a list table's rows among the tables split from it: an indicator row goes to the
+/// table holding an indicator read from it, a continuation row to the table of the row above,
+/// and the header and field rows before the first indicator to the first table.
+fn give_rows(tables: &mut [Table], rows: Vec<RowRead>) {
+    let mut owner = 0;
+    for row in rows {
+        if let RowKind::Indicators { count } = row.kind
+            && count > 0
+            && let Some(found) = tables.iter().position(|table| {
+                table.indicators.iter().any(|indicator| {
+                    indicator.location.grid == Some(row.grid as u32)
+                        && indicator.location.row == Some(row.row as u32)
+                })
+            })
+        {
+            owner = found;
+        }
+        if let Some(table) = tables.get_mut(owner) {
+            table.rows.push(row);
+        }
+    }
 }
 
 /// A table's location from its first and last rows.

@@ -421,3 +421,69 @@ fn department_tables_are_marked() {
         .expect("parsed");
     assert_ne!(parsed.kind, ValueKind::Date);
 }
+
+#[test]
+fn every_row_read_into_a_table_records_the_role_of_its_cells() {
+    use crate::{CellRole, Column, RowKind};
+    let extraction = normalize(&document(vec![grid(&[
+        "项目名称|办公设备购置|~|~",
+        "一级指标|二级指标|三级指标|指标值",
+        "产出指标{2×1}|数量指标|设备购置率|=100%",
+        "~|质量指标|设备采购合格率|≥95%",
+        "合计|~|~|~",
+    ])]));
+    let table = &extraction.tables[0];
+    let kinds: Vec<(usize, RowKind)> = table.rows.iter().map(|row| (row.row, row.kind)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (0, RowKind::Fields),
+            (1, RowKind::Header),
+            (2, RowKind::Indicators { count: 1 }),
+            (3, RowKind::Indicators { count: 1 }),
+            (4, RowKind::Skipped),
+        ]
+    );
+    assert_eq!(
+        table.rows[0].cells,
+        [(0, CellRole::FieldLabel), (1, CellRole::FieldValue)]
+    );
+    assert_eq!(
+        table.rows[1].cells[3],
+        (3, CellRole::Header(Some(Column::Value)))
+    );
+    let roles: Vec<&str> = table.rows[2]
+        .cells
+        .iter()
+        .map(|(_, role)| role.name())
+        .collect();
+    assert_eq!(roles, ["level1", "level2", "level3", "value"]);
+    // The merged 一级 cell starts on row 2 only: row 3 lists the cells that start on it.
+    assert_eq!(
+        table.rows[3].cells[0],
+        (1, CellRole::Indicator(Some(Column::Level2)))
+    );
+    assert_eq!(table.rows[4].cells, [(0, CellRole::Ignored)]);
+    // Rows point at the same slots as the indicators' locations.
+    assert_eq!(table.indicators[1].location.row, Some(3));
+    assert_eq!(table.indicators[1].location.grid, Some(0));
+}
+
+#[test]
+fn a_list_table_gives_each_project_the_rows_of_its_indicators() {
+    let extraction = normalize(&document(vec![grid(&[
+        "项目名称|一级指标|二级指标|三级指标|指标值",
+        "甲项目|产出指标|数量指标|培训人数|≥100人",
+        "乙项目|产出指标|数量指标|设备台数|=5台",
+    ])]));
+    assert_eq!(extraction.tables.len(), 2, "{:?}", extraction.tables);
+    let rows = |table: usize| -> Vec<usize> {
+        extraction.tables[table]
+            .rows
+            .iter()
+            .map(|row| row.row)
+            .collect()
+    };
+    assert_eq!(rows(0), [0, 1]);
+    assert_eq!(rows(1), [2]);
+}

@@ -30,8 +30,10 @@
 pub mod arrow_rows;
 mod convert;
 mod csv_rows;
+pub mod inspect;
 mod labels;
 pub mod parquet;
+pub mod review;
 mod rows;
 mod schema;
 mod types;

@@ -280,6 +280,18 @@ pub enum TableKind {
     Monitoring,
 }
 
+impl TableKind {
+    /// The name as written in `kind`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TableKind::Project => "project",
+            TableKind::Department => "department",
+            TableKind::SelfEvaluation => "self_evaluation",
+            TableKind::Monitoring => "monitoring",
+        }
+    }
+}
+
 /// The fields that name a project (or a department).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Project {

@@ -1246,3 +1246,59 @@ fn damaged_files_never_panic() {
         }
     }
 }
+
+/// The texts of the cells that start on each row of the grids of a real page cut, in order.
+fn real_rows(name: &str) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(fixture(&format!("pdf/real/cut/{name}.pdf"))).expect("fixture");
+    let document = pdf::read(&bytes, &Limits::default()).expect("readable");
+    let grids: Vec<&Grid> = document.grids().collect();
+    grids
+        .into_iter()
+        .flat_map(|grid| (0..grid.rows()).map(move |row| (grid, row)))
+        .map(|(grid, row)| {
+            (0..grid.cols())
+                .filter_map(|col| grid.slot(row, col))
+                .filter(|slot| slot.cell.row == row && !slot.cell.text.is_empty())
+                .map(|slot| norm(&slot.cell.text))
+                .collect::<Vec<String>>()
+        })
+        .collect()
+}
+
+/// A row that opens the next page under an open top (the project's merged cells go on) is a
+/// row of its own when it has text under short complete cells: `效益指标 … 定性 优` under `产出指标
+/// … ≤ 1 天` is the next indicator, not the rest of a row cut by the break.
+#[test]
+fn a_row_that_opens_a_page_under_complete_cells_is_its_own_row() {
+    let rows = real_rows("w23_p47-48");
+    let meeting = rows
+        .iter()
+        .find(|row| row.iter().any(|cell| cell == "会议时长"))
+        .expect("the 会议时长 row");
+    assert_eq!(
+        meeting,
+        &["产出指标", "时效指标", "会议时长", "≤", "1", "天"]
+    );
+    let next = rows
+        .iter()
+        .find(|row| row.iter().any(|cell| cell.starts_with("明确工作内容")))
+        .expect("the next row");
+    assert_eq!(next[0], "效益指标");
+    assert_eq!(next[next.len() - 2..], ["定性", "优"]);
+}
+
+/// A merged cell's text printed whole on each page it spans and clipped to the part there: the
+/// clipped lines must not reach the caption or the header reprinted above the table
+/// (`预算表12` interleaved with a project name, `项目总额1,620.2…`).
+#[test]
+fn clipped_text_stays_out_of_the_header_of_the_next_page() {
+    let rows = real_rows("w03_p30-31");
+    let headers: Vec<&Vec<String>> = rows
+        .iter()
+        .filter(|row| row.first().is_some_and(|cell| cell == "项目名称"))
+        .collect();
+    assert_eq!(headers.len(), 2, "the header on both pages: {rows:?}");
+    for header in headers {
+        assert_eq!(&header[..3], ["项目名称", "项目总额", "其中:"]);
+    }
+}

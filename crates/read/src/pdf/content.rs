@@ -193,6 +193,8 @@ pub(crate) struct PageContent {
     pub missing_streams: usize,
     /// Streams that could not be decoded, for messages.
     pub broken_streams: usize,
+    /// Glyphs shown outside the clipping path, left out.
+    pub clipped: usize,
 }
 
 /// Decoded fonts and Form XObject streams shared by all pages of a document, so that each is
@@ -221,6 +223,9 @@ struct GraphicsState {
     horizontal_scale: f64,
     leading: f64,
     rise: f64,
+    /// The bounding box (page space, `[x0, y0, x1, y1]`) of the clipping path, `None` while
+    /// nothing is clipped. Text outside it is not shown (see [`Interpreter::show`]).
+    clip: Option<[f64; 4]>,
 }
 
 impl GraphicsState {
@@ -237,6 +242,7 @@ impl GraphicsState {
             horizontal_scale: 1.0,
             leading: 0.0,
             rise: 0.0,
+            clip: None,
         }
     }
 }
@@ -268,6 +274,8 @@ pub(crate) struct Interpreter<'o, 'a> {
     text_matrix: Matrix,
     line_matrix: Matrix,
     path: Vec<SubPath>,
+    /// A `W`/`W*` waits for the path-painting operator that ends the path.
+    clip_pending: bool,
     operators: usize,
     /// Form work spent on this page (see [`MAX_FORM_WORK_PER_PAGE`]).
     form_work: usize,
@@ -300,6 +308,7 @@ impl<'o, 'a> Interpreter<'o, 'a> {
             text_matrix: Matrix::IDENTITY,
             line_matrix: Matrix::IDENTITY,
             path: Vec::new(),
+            clip_pending: false,
             operators: 0,
             form_work: 0,
         }
@@ -655,7 +664,11 @@ impl<'o, 'a> Interpreter<'o, 'a> {
                 }
                 self.paint(true, true);
             }
-            b"n" => self.path.clear(),
+            b"n" => {
+                self.clip_to_path();
+                self.path.clear();
+            }
+            b"W" | b"W*" => self.clip_pending = true,
 
             // Text objects and state.
             b"BT" => {
@@ -805,6 +818,7 @@ impl<'o, 'a> Interpreter<'o, 'a> {
         let (char_spacing, word_spacing, rise) =
             (state.char_spacing, state.word_spacing, state.rise);
         let ctm = state.ctm;
+        let clip = state.clip;
         let vertical = font.vertical;
         let mut text_matrix = self.text_matrix;
         let unmapped_before = self.out.unmapped;
@@ -877,6 +891,19 @@ impl<'o, 'a> Interpreter<'o, 'a> {
             } else {
                 v0
             };
+            // A glyph the clip hides is not on the page: producers print a merged cell's
+            // whole text on each page it spans and clip it to the part there.
+            if let Some([x0, y0, x1, y1]) = clip {
+                let margin = glyph_size * 0.25;
+                if centre.0 < x0 - margin
+                    || centre.0 > x1 + margin
+                    || centre.1 < y0 - margin
+                    || centre.1 > y1 + margin
+                {
+                    out.clipped += 1;
+                    return;
+                }
+            }
             if !is_space && !hole {
                 out.mapped += 1;
             }
@@ -903,7 +930,44 @@ impl<'o, 'a> Interpreter<'o, 'a> {
     }
 
     /// Turns the current path into rule segments and clears it.
+    /// Narrows the clip to the current path's bounding box when a `W` asked for it. The box
+    /// holds the clipping region whatever the path's shape, so text outside it is surely
+    /// invisible.
+    fn clip_to_path(&mut self) {
+        if !std::mem::take(&mut self.clip_pending) {
+            return;
+        }
+        let points = self.path.iter().flat_map(|sub| sub.points.iter());
+        let mut bounds = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for &(x, y) in points {
+            bounds = [
+                bounds[0].min(x),
+                bounds[1].min(y),
+                bounds[2].max(x),
+                bounds[3].max(y),
+            ];
+        }
+        if !bounds.iter().all(|value| value.is_finite()) {
+            return;
+        }
+        self.state.clip = Some(match self.state.clip {
+            Some(clip) => [
+                clip[0].max(bounds[0]),
+                clip[1].max(bounds[1]),
+                clip[2].min(bounds[2]),
+                clip[3].min(bounds[3]),
+            ],
+            None => bounds,
+        });
+    }
+
     fn paint(&mut self, stroke: bool, fill: bool) {
+        self.clip_to_path();
         let path = std::mem::take(&mut self.path);
         let thickness = self.state.line_width * self.state.ctm.scale();
         for sub in &path {
@@ -1198,6 +1262,21 @@ mod tests {
                 (true, 443.5, 9.0, 207.0),
             ]
         );
+    }
+
+    #[test]
+    fn text_outside_the_clip_is_not_on_the_page() {
+        // A merged cell's text printed whole and clipped to the part on this page: the lines
+        // above the clip are not shown. The clip ends with its `Q`; a clip that is no
+        // rectangle clips to its bounding box.
+        let content = run(
+            b"q 0 0 200 100 re W n BT /F1 10 Tf 10 50 Td (A) Tj 0 80 Td (B) Tj ET Q\n\
+              BT /F1 10 Tf 10 300 Td (C) Tj ET\n\
+              q 0 0 m 100 0 l 50 50 l h W* n BT /F1 10 Tf 40 20 Td (D) Tj 0 200 Td (E) Tj ET Q",
+        );
+        let texts: Vec<String> = chars(&content).into_iter().map(|c| c.0).collect();
+        assert_eq!(texts, ["A", "C", "D"]);
+        assert_eq!(content.clipped, 2);
     }
 
     #[test]

@@ -153,7 +153,8 @@ pub(crate) fn layout_page(
     }
 
     let free_glyphs: Vec<&Glyph> = free.iter().map(|&index| &glyphs[index]).collect();
-    let lines = text_lines(&free_glyphs);
+    let mut lines = text_lines(&free_glyphs);
+    split_at_gutters(&mut lines);
     let (aligned, lines) = alignment_tables(page, page_height, lines);
     items.extend(aligned.into_iter().map(Item::Table));
     items.extend(lines.into_iter().map(Item::Line));
@@ -750,6 +751,10 @@ fn lines_of(glyphs: &[&Glyph], direction: Direction) -> Vec<Line> {
 /// Gaps of at least this many em cut a line into chunks; running text has none.
 const CHUNK_GAP: f64 = 2.0;
 
+/// Gaps of at least this many em inside a line are remembered: side-by-side paragraphs may be
+/// set with no more than a cell's padding between them (see [`split_at_gutters`]).
+const SOFT_GAP: f64 = 0.45;
+
 /// Builds one line's text from its glyphs, ordered along the line.
 fn line_from(group: &[(f64, f64, f64, &Glyph)]) -> Option<Line> {
     let mut chunks: Vec<Chunk> = Vec::new();
@@ -798,6 +803,11 @@ fn line_from(group: &[(f64, f64, f64, &Glyph)]) -> Option<Line> {
                 if space && let Some(chunk) = chunks.last_mut() {
                     chunk.text.push(' ');
                 }
+                if gap >= size * SOFT_GAP
+                    && let Some(chunk) = chunks.last_mut()
+                {
+                    chunk.gaps.push((chunk.text.len(), p1, u0));
+                }
             }
         }
         if new_chunk {
@@ -805,6 +815,7 @@ fn line_from(group: &[(f64, f64, f64, &Glyph)]) -> Option<Line> {
                 x0: u0,
                 x1: u1,
                 text: String::new(),
+                gaps: Vec::new(),
             });
         }
         if let Some(chunk) = chunks.last_mut() {
@@ -1006,6 +1017,141 @@ pub(crate) struct Chunk {
     pub x0: f64,
     pub x1: f64,
     pub text: String,
+    /// Narrower gaps inside the chunk (at least [`SOFT_GAP`] em): where a gutter between two
+    /// paragraphs set side by side may run. Each is the byte offset in `text` where the text
+    /// after the gap starts, the end of the text before it and the start of the text after.
+    pub gaps: Vec<(usize, f64, f64)>,
+}
+
+/// A text that ends within this many em of what follows it on its line ran up to its column's
+/// edge: the line was wrapped, and the line below may continue it.
+const WRAP_REACH: f64 = 1.5;
+
+/// How far apart (points) the breaks of consecutive lines may be and still be one gutter.
+const GUTTER_TOLERANCE: f64 = 1.0;
+
+/// Cuts side-by-side paragraphs apart. Two paragraphs set side by side with no rule between
+/// them (项目总目标 beside 年度总体目标 in a borderless form) come line by line, each line holding a
+/// piece of both, often with no more than a cell's padding between the pieces, too narrow for
+/// a chunk. Where consecutive lines all break at the same x (a remembered narrow gap, or a
+/// chunk starting there) and none runs across it, that x is a gutter, and the lines are cut
+/// there into chunks: the alignment tables then see two columns, not one interleaved text.
+fn split_at_gutters(lines: &mut [TextLine]) {
+    let mut start = 0;
+    while start < lines.len() {
+        let mut end = start + 1;
+        while end < lines.len()
+            && lines[end - 1].baseline - lines[end].baseline <= lines[end].size * 1.8
+        {
+            end += 1;
+        }
+        if end - start >= 2 {
+            split_run(&mut lines[start..end]);
+        }
+        start = end;
+    }
+}
+
+/// How one line meets a candidate gutter.
+#[derive(Clone, Copy, PartialEq)]
+enum AtGutter {
+    /// A narrow gap of the line ends there.
+    Gap,
+    /// A chunk of the line starts there.
+    ChunkStart,
+    /// No text of the line reaches across it.
+    Clear,
+    /// Text runs across it.
+    Crosses,
+}
+
+fn at_gutter(line: &TextLine, x: f64) -> AtGutter {
+    let near = |value: f64| (value - x).abs() <= GUTTER_TOLERANCE;
+    for (index, chunk) in line.chunks.iter().enumerate() {
+        if index > 0 && near(chunk.x0) {
+            return AtGutter::ChunkStart;
+        }
+        if chunk.gaps.iter().any(|&(_, _, after)| near(after)) {
+            return AtGutter::Gap;
+        }
+        if chunk.x0 < x - GUTTER_TOLERANCE && chunk.x1 > x + GUTTER_TOLERANCE {
+            return AtGutter::Crosses;
+        }
+    }
+    AtGutter::Clear
+}
+
+fn split_run(lines: &mut [TextLine]) {
+    let candidates: Vec<f64> = lines
+        .iter()
+        .flat_map(|line| line.chunks.iter())
+        .flat_map(|chunk| chunk.gaps.iter().map(|&(_, _, after)| after))
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    for x in cluster(candidates, GUTTER_TOLERANCE) {
+        let states: Vec<AtGutter> = lines.iter().map(|line| at_gutter(line, x)).collect();
+        let mut start = 0;
+        while start < states.len() {
+            if states[start] == AtGutter::Crosses {
+                start += 1;
+                continue;
+            }
+            let mut end = start;
+            while end < states.len() && states[end] != AtGutter::Crosses {
+                end += 1;
+            }
+            let gaps = states[start..end]
+                .iter()
+                .filter(|&&state| state == AtGutter::Gap)
+                .count();
+            let chunk_starts = states[start..end]
+                .iter()
+                .filter(|&&state| state == AtGutter::ChunkStart)
+                .count();
+            // Two paragraphs of two lines or more: lines broken by narrow gaps, and a short
+            // last line (a chunk) or a third line, so that words that happen to line up in
+            // running text make no gutter.
+            if gaps >= 1 && gaps + chunk_starts >= 2 && (chunk_starts >= 1 || gaps >= 3) {
+                for line in &mut lines[start..end] {
+                    cut_at(line, x);
+                }
+            }
+            start = end;
+        }
+    }
+}
+
+/// Cuts the chunk of `line` that has a narrow gap ending at `x` into two chunks there.
+fn cut_at(line: &mut TextLine, x: f64) {
+    let Some((index, gap)) = line.chunks.iter().enumerate().find_map(|(index, chunk)| {
+        chunk
+            .gaps
+            .iter()
+            .position(|&(_, _, after)| (after - x).abs() <= GUTTER_TOLERANCE)
+            .map(|gap| (index, gap))
+    }) else {
+        return;
+    };
+    let chunk = &mut line.chunks[index];
+    let (offset, before_end, after_start) = chunk.gaps[gap];
+    let rest_gaps: Vec<(usize, f64, f64)> = chunk.gaps[gap + 1..]
+        .iter()
+        .map(|&(at, end, start)| (at - offset, end, start))
+        .collect();
+    chunk.gaps.truncate(gap);
+    let tail = chunk.text.split_off(offset);
+    let head_len = chunk.text.trim_end().len();
+    chunk.text.truncate(head_len);
+    let right = Chunk {
+        x0: after_start,
+        x1: chunk.x1,
+        text: tail,
+        gaps: rest_gaps,
+    };
+    chunk.x1 = before_end;
+    line.chunks.insert(index + 1, right);
 }
 
 /// Finds tables drawn without rules among text lines: runs of lines that split into two or
@@ -1070,10 +1216,13 @@ fn aligned_fragment(
     let mut xs = vec![left.min(columns[0])];
     xs.extend(columns.iter().skip(1).map(|&x| x - size * 0.25));
     xs.push(right);
-    let mut cells = Vec::new();
-    for (row, line_chunks) in chunks.iter().enumerate() {
+    // Each line's text by column, and whether each column's text runs up to what follows it
+    // on the line (the next chunk, or the table's right edge): a wrapped line.
+    let mut rows: Vec<(Vec<String>, Vec<bool>)> = Vec::new();
+    for line_chunks in chunks {
         let mut texts: Vec<String> = vec![String::new(); xs.len() - 1];
-        for chunk in line_chunks {
+        let mut full = vec![false; xs.len() - 1];
+        for (index, chunk) in line_chunks.iter().enumerate() {
             let col = xs
                 .partition_point(|&edge| edge <= chunk.x0 + size * 0.5)
                 .saturating_sub(1)
@@ -1082,7 +1231,35 @@ fn aligned_fragment(
                 texts[col].push(' ');
             }
             texts[col].push_str(&chunk.text);
+            let next = line_chunks.get(index + 1).map_or(right, |next| next.x0);
+            full[col] = chunk.x1 >= next - size * WRAP_REACH && chunk.text.chars().count() >= 6;
         }
+        // Side-by-side paragraphs: a line whose every text continues a wrapped text of the
+        // line above, in the same columns, belongs to the row above.
+        if let Some((above, above_full)) = rows.last_mut() {
+            let same_columns = texts
+                .iter()
+                .zip(above.iter())
+                .all(|(text, above)| text.is_empty() == above.is_empty());
+            let continues = same_columns
+                && texts.iter().any(|text| !text.is_empty())
+                && texts
+                    .iter()
+                    .zip(above_full.iter())
+                    .all(|(text, &full)| text.is_empty() || full);
+            if continues {
+                for (above, text) in above.iter_mut().zip(&texts) {
+                    join_wrapped(above, text);
+                }
+                *above_full = full;
+                continue;
+            }
+        }
+        rows.push((texts, full));
+    }
+    let row_count = rows.len();
+    let mut cells = Vec::new();
+    for (row, (texts, _)) in rows.into_iter().enumerate() {
         for (col, text) in texts.into_iter().enumerate() {
             cells.push(FragmentCell {
                 row,
@@ -1105,7 +1282,7 @@ fn aligned_fragment(
         bottom,
         left: xs[0],
         right,
-        rows: lines.len(),
+        rows: row_count,
         xs,
         cells,
         ruled: false,
@@ -1304,6 +1481,62 @@ mod tests {
         for no in ["2019.12-2020.12", "100%", "加强", "2019年", "(2019年)"] {
             assert!(!starts_with_item_marker(no), "{no}");
         }
+    }
+
+    #[test]
+    fn side_by_side_paragraphs_without_rules_come_apart() {
+        // Two paragraphs of 12-point text side by side, 6 points apart (a cell's padding):
+        // the first two lines of each fill their column, the last lines are short.
+        let mut glyphs = Vec::new();
+        glyphs.extend(text_at("项目总目标", 72.0, 720.0, 12.0));
+        glyphs.extend(text_at("年度目标", 198.0, 720.0, 12.0));
+        for (row, (left, right)) in [
+            ("用三年时间建成环城绿", "年内完成东段绿道建设"),
+            ("串联主要公园与河道形", "同步配建驿站六处和标"),
+            ("慢行网络。", "提升绿化。"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let y = 700.0 - row as f64 * 16.0;
+            glyphs.extend(text_at(left, 72.0, y, 12.0));
+            glyphs.extend(text_at(right, 198.0, y, 12.0));
+        }
+        let items = layout_page(1, 842.0, &glyphs, &[]);
+        let [Item::Table(table)] = items.as_slice() else {
+            panic!("one table expected, got {items:?}");
+        };
+        let texts: Vec<&str> = table.cells.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "项目总目标",
+                "年度目标",
+                "用三年时间建成环城绿串联主要公园与河道形慢行网络。",
+                "年内完成东段绿道建设同步配建驿站六处和标提升绿化。",
+            ]
+        );
+    }
+
+    #[test]
+    fn words_that_line_up_in_running_text_make_no_gutter() {
+        // Two lines of one paragraph whose word gaps happen to line up: no line is short and
+        // there are only two, so the text stays one paragraph.
+        let mut glyphs = text_at("alpha beta", 72.0, 700.0, 12.0);
+        glyphs.extend(text_at("gamma delta", 72.0, 686.0, 12.0));
+        // Widen the gap after the first word of each line to half an em, at the same x.
+        for glyph in glyphs.iter_mut() {
+            if glyph.u0 >= 72.0 + 5.0 * 6.0 {
+                glyph.u0 += 4.0;
+                glyph.u1 += 4.0;
+                glyph.cx += 4.0;
+            }
+        }
+        let items = layout_page(1, 842.0, &glyphs, &[]);
+        assert!(
+            items.iter().all(|item| matches!(item, Item::Line(_))),
+            "no table: {items:?}"
+        );
     }
 
     #[test]

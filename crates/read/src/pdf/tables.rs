@@ -244,14 +244,32 @@ impl Table {
                 .is_some_and(|a| !self.cells[a].text.is_empty())
         });
         let sparse = with_text.len() < above_with_text;
+        // Text under a short complete cell (a one-line 定性 under ≤, 优 under 1), in a piece
+        // with text in more than half the columns of the row above, is a row of its own: a
+        // page break cuts long texts, and a cut row's piece holds little but their tails.
+        let fresh_cells = with_text
+            .iter()
+            .filter(|&&i| {
+                above(&self.cells, cells[i].x0, cells[i].x1).is_some_and(|a| {
+                    let cell = &self.cells[a];
+                    !cell.text.is_empty() && cell.lines == 1 && !cell.ends_full
+                })
+            })
+            .count();
+        let fresh = if with_text.len() * 2 > above_with_text {
+            fresh_cells
+        } else {
+            0
+        };
         // An open top alone is no proof: Word leaves it open above a whole row too. The row is
         // cut only when the piece on the new page is empty, sparser than the row above, or
-        // mostly the tails of cut texts.
-        let open_split =
-            open_top && (with_text.is_empty() || sparse || tails * 2 >= with_text.len());
+        // mostly the tails of cut texts, and holds no fresh text (above).
+        let open_split = open_top
+            && (with_text.is_empty() || (fresh == 0 && (sparse || tails * 2 >= with_text.len())));
         let split_row = self.rows > 0
             && (open_split
                 || (!with_text.is_empty()
+                    && fresh == 0
                     && all_under_text
                     && ((tails == with_text.len() && (sparse || with_text.len() == 1))
                         || (sparse && tails * 2 >= with_text.len()))));
