@@ -206,3 +206,37 @@ fn the_writer_counts_rows_without_the_header() {
         .expect("rows written");
     assert_eq!(writer.rows(), 3);
 }
+
+/// The split and scoring columns of an indicator (指标性质, 度量单位, 分值, 得分, 评分标准, 绩效标准,
+/// 偏差原因) have columns of their own, as written.
+#[test]
+fn indicator_fields_have_columns() {
+    let mut document = rich_document();
+    let indicator = &mut document.tables[0].indicators[0];
+    indicator.nature = Some("≥".to_string());
+    indicator.unit = Some("批次".to_string());
+    indicator.weight = Some("10".to_string());
+    indicator.score = Some("9.5".to_string());
+    indicator.scoring = Some("每少1批次扣1分".to_string());
+    indicator.standard = Some("计划标准".to_string());
+    indicator.deviation = Some("疫情影响".to_string());
+    let rows = records(&write(&[document]));
+    let expected = [
+        ("nature", "≥"),
+        ("unit", "批次"),
+        ("weight", "10"),
+        ("score", "9.5"),
+        ("scoring", "每少1批次扣1分"),
+        ("standard", "计划标准"),
+        ("deviation", "疫情影响"),
+    ];
+    for (name, value) in expected {
+        assert_eq!(rows[1][column(name)], value, "{name}");
+    }
+    // The second indicator has only 指标性质, 度量单位 and 分值 columns.
+    let second: Vec<&str> = expected
+        .iter()
+        .map(|(name, _)| rows[2][column(name)].as_str())
+        .collect();
+    assert_eq!(second, ["≥", "%", "10", "", "", "", ""]);
+}

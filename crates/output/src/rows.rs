@@ -75,6 +75,13 @@ pub const INDICATOR_COLUMNS: &[(&str, ColumnType)] = &[
     ("level3", ColumnType::Text),
     ("description", ColumnType::Text),
     ("basis", ColumnType::Text),
+    ("nature", ColumnType::Text),
+    ("unit", ColumnType::Text),
+    ("weight", ColumnType::Text),
+    ("score", ColumnType::Text),
+    ("scoring", ColumnType::Text),
+    ("standard", ColumnType::Text),
+    ("deviation", ColumnType::Text),
     ("page", ColumnType::Integer),
     ("sheet", ColumnType::Text),
     ("warnings", ColumnType::Text),
@@ -130,6 +137,20 @@ pub struct IndicatorRow {
     pub level3: Option<String>,
     pub description: Option<String>,
     pub basis: Option<String>,
+    /// `nature`: 指标性质 as written, when the table gives it a column.
+    pub nature: Option<String>,
+    /// `unit`: 度量单位 as written, when the table gives it a column.
+    pub unit: Option<String>,
+    /// `weight`: 分值 / 权重 as written.
+    pub weight: Option<String>,
+    /// `score`: 得分 as written (self-evaluation).
+    pub score: Option<String>,
+    /// `scoring`: 评(扣)分标准.
+    pub scoring: Option<String>,
+    /// `standard`: 绩效标准.
+    pub standard: Option<String>,
+    /// `deviation`: 偏差原因分析及改进措施.
+    pub deviation: Option<String>,
     /// The indicator's page (PDF).
     pub page: Option<u32>,
     /// The indicator's sheet (spreadsheets).
@@ -186,6 +207,13 @@ impl IndicatorRow {
             text(&self.level3),
             text(&self.description),
             text(&self.basis),
+            text(&self.nature),
+            text(&self.unit),
+            text(&self.weight),
+            text(&self.score),
+            text(&self.scoring),
+            text(&self.standard),
+            text(&self.deviation),
             Cell::Integer(self.page),
             text(&self.sheet),
             text(&self.warnings),
@@ -283,6 +311,13 @@ fn indicator_row(table_row: &IndicatorRow, indicator: &Indicator) -> IndicatorRo
         level3: Some(indicator.level3.clone()),
         description: indicator.description.clone(),
         basis: indicator.basis.clone(),
+        nature: indicator.nature.clone(),
+        unit: indicator.unit.clone(),
+        weight: indicator.weight.clone(),
+        score: indicator.score.clone(),
+        scoring: indicator.scoring.clone(),
+        standard: indicator.standard.clone(),
+        deviation: indicator.deviation.clone(),
         page: indicator.location.page,
         sheet: indicator.location.sheet.clone(),
         value_label: primary.map(|(_, value)| value.label.clone()),
