@@ -15,8 +15,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use jixiao_read::Limits;
 use jixiao_read::grid::{Block, Document, Grid};
-use jixiao_read::{Limits, text};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,7 +28,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for path in sorted_files(Path::new(seeds), "txt")? {
         let stem = stem(&path);
         let bytes = std::fs::read(&path)?;
-        let document = text::read(&bytes, Some("txt"), &Limits::default())?;
+        let document = jixiao_read::read(
+            jixiao_read::Format::Text,
+            &bytes,
+            Some("txt"),
+            &Limits::default(),
+        )?;
         for (dialect, write) in DIALECTS {
             let dir = out.join("text").join(dialect);
             std::fs::create_dir_all(&dir)?;

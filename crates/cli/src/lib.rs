@@ -231,8 +231,8 @@ fn extract_bytes_inner<E: Extractor + ?Sized>(
     }
     source.sha256 = Some(sha256_hex(bytes));
     let extension = extension_of(path_label);
-    let limits = options.limits.start();
-    let caught = panic_guard::catch(|| extractor.extract(bytes, extension.as_deref(), &limits));
+    let limits = &options.limits;
+    let caught = panic_guard::catch(|| extractor.extract(bytes, extension.as_deref(), limits));
     let extracted = match caught {
         Ok(extracted) => extracted,
         Err(panic_message) => {

@@ -10,8 +10,8 @@
 
 use std::path::PathBuf;
 
+use jixiao_read::Limits;
 use jixiao_read::grid::{Document, Grid};
-use jixiao_read::{Limits, pdf};
 use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
 
@@ -23,7 +23,7 @@ pub(crate) fn fixture(path: &str) -> PathBuf {
 
 fn read_fixture(name: &str) -> Document {
     let bytes = std::fs::read(fixture(&format!("pdf/{name}.pdf"))).expect("fixture");
-    pdf::read(&bytes, &Limits::default()).expect("readable")
+    jixiao_read::read(jixiao_read::Format::Pdf, &bytes, None, &Limits::default()).expect("readable")
 }
 
 fn gold(name: &str) -> Value {
@@ -255,7 +255,7 @@ fn corpus_003_matches_gold() {
 
 mod built {
     use jixiao_read::grid::{Block, Document, Grid};
-    use jixiao_read::{Limits, ReadError, pdf};
+    use jixiao_read::{Limits, ReadError};
     use lopdf::{Dictionary, Object, ObjectId, Stream, dictionary};
 
     /// A PDF being written: pages share one resource dictionary on the page tree root.
@@ -441,7 +441,7 @@ mod built {
     }
 
     pub(super) fn read(bytes: &[u8]) -> Result<Document, ReadError> {
-        pdf::read(bytes, &Limits::default())
+        jixiao_read::read(jixiao_read::Format::Pdf, bytes, None, &Limits::default())
     }
 
     pub(super) fn grids(document: &Document) -> Vec<&Grid> {
@@ -1063,7 +1063,8 @@ fn page_limit() {
         max_pdf_pages: 2,
         ..jixiao_read::Limits::default()
     };
-    let error = jixiao_read::pdf::read(&pdf.bytes(), &limits).expect_err("too many pages");
+    let error = jixiao_read::read(jixiao_read::Format::Pdf, &pdf.bytes(), None, &limits)
+        .expect_err("too many pages");
     assert_eq!(error.code(), "too_large");
     assert!(error.to_string().contains("--max-pages"), "{error}");
 }
@@ -1250,7 +1251,8 @@ fn damaged_files_never_panic() {
 /// The texts of the cells that start on each row of the grids of a real page cut, in order.
 fn real_rows(name: &str) -> Vec<Vec<String>> {
     let bytes = std::fs::read(fixture(&format!("pdf/real/cut/{name}.pdf"))).expect("fixture");
-    let document = pdf::read(&bytes, &Limits::default()).expect("readable");
+    let document = jixiao_read::read(jixiao_read::Format::Pdf, &bytes, None, &Limits::default())
+        .expect("readable");
     let grids: Vec<&Grid> = document.grids().collect();
     grids
         .into_iter()

@@ -4,7 +4,8 @@
 //!
 //! ```no_run
 //! let bytes = std::fs::read("绩效目标表.doc")?;
-//! let document = jixiao_read::doc::read(&bytes, &jixiao_read::Limits::default())?;
+//! let limits = jixiao_read::Limits::default();
+//! let document = jixiao_read::read(jixiao_read::Format::Doc, &bytes, None, &limits)?;
 //! for grid in document.grids() {
 //!     println!("{}", grid.render());
 //! }
@@ -29,10 +30,10 @@ pub use soffice::{
     find_converter_in, read_with,
 };
 
-use jixiao_grid::{Diagnostic, Document};
+use jixiao_grid::Diagnostic;
 
 use crate::detect::{self, ole2::CompoundFile};
-use crate::{Limits, ReadError};
+use crate::{DocumentBuilder, ReadError};
 
 /// What reads the `.doc` files that the native reader refuses.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -45,13 +46,13 @@ pub enum DocConverter {
 }
 
 /// Reads a `.doc`/`.wps` file (or an RTF or docx file under such a name).
-pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+pub fn read(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), ReadError> {
     if crate::rtf::is_rtf(bytes) {
-        return crate::rtf::read(bytes, limits);
+        return crate::rtf::read(bytes, document);
     }
     if detect::is_zip(bytes) {
         // A docx saved under a .doc name.
-        return crate::docx::read(bytes, limits);
+        return crate::docx::read(bytes, document);
     }
     if !detect::is_ole2(bytes) {
         return Err(ReadError::Unreadable(
@@ -63,22 +64,21 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     if let Some(error) = encryption_error(bytes) {
         return Err(error);
     }
-    match word::read(bytes, limits) {
+    match word::read(bytes, document) {
         Err(error @ (ReadError::Unreadable(_) | ReadError::UnsupportedFormat(_)))
-            if limits.doc_converter == DocConverter::Soffice =>
+            if document.limits().doc_converter == DocConverter::Soffice =>
         {
-            let mut document = soffice::read(bytes, limits)?;
-            document.diagnostics.insert(
-                0,
-                Diagnostic::new(
-                    "doc_converted",
-                    format!(
-                        "jixiao's own .doc reader refused the file ({error}); it was converted \
+            // What the native reader left behind is dropped; the clock runs on.
+            document.restart();
+            soffice::read(bytes, document)?;
+            document.first_diagnostic(Diagnostic::new(
+                "doc_converted",
+                format!(
+                    "jixiao's own .doc reader refused the file ({error}); it was converted \
                          by LibreOffice (--doc-converter soffice) and read as docx"
-                    ),
                 ),
-            );
-            Ok(document)
+            ));
+            Ok(())
         }
         result => result,
     }

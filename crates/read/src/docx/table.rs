@@ -9,7 +9,7 @@
 //! with a different number of cells are common. The merged cell becomes one [`Cell`] whose
 //! `row_span` grows with each continuation.
 
-use jixiao_grid::{Cell, Diagnostic, Grid, GridBuilder, Location};
+use jixiao_grid::{Cell, Diagnostic, GridBuilder, Location};
 
 use super::tidy;
 
@@ -350,8 +350,9 @@ impl TableState {
         out
     }
 
-    /// Builds the grid. `None` for a table without a single cell, with a diagnostic.
-    pub(crate) fn finish(mut self) -> (Option<Grid>, Vec<Diagnostic>) {
+    /// The grid's cells, ready to build, and the repairs made to them. `None` for a table
+    /// without a single cell, with a diagnostic.
+    pub(crate) fn finish(mut self) -> (Option<GridBuilder>, Vec<Diagnostic>) {
         if self.cell.is_some() {
             self.end_cell();
         }
@@ -396,9 +397,7 @@ impl TableState {
             cell.col_span = cell.col_span.min(used - cell.col);
             builder.push(cell);
         }
-        let (grid, built) = builder.build(Location::default());
-        self.diagnostics.extend(built);
-        (Some(grid), self.diagnostics)
+        (Some(builder), self.diagnostics)
     }
 }
 
@@ -409,28 +408,6 @@ fn preview(text: &str) -> String {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text.to_string(),
     }
-}
-
-/// Adds a finished grid to a Word document's blocks: numbers it in document order and locates
-/// its diagnostics in it. Shared by the .docx, .doc and RTF readers.
-pub(crate) fn emit_grid(
-    blocks: &mut Vec<jixiao_grid::Block>,
-    diagnostics: &mut Vec<jixiao_grid::Diagnostic>,
-    grids_emitted: &mut usize,
-    mut grid: jixiao_grid::Grid,
-    grid_diagnostics: Vec<jixiao_grid::Diagnostic>,
-) {
-    let index = u32::try_from(*grids_emitted).unwrap_or(u32::MAX);
-    *grids_emitted += 1;
-    grid.location.grid = Some(index);
-    for mut diagnostic in grid_diagnostics {
-        diagnostic
-            .location
-            .get_or_insert_with(Default::default)
-            .grid = Some(index);
-        diagnostics.push(diagnostic);
-    }
-    blocks.push(jixiao_grid::Block::Table(grid));
 }
 
 #[cfg(test)]
@@ -474,9 +451,12 @@ mod tests {
         table.cell.as_mut().expect("open").text.push('c');
         table.end_cell();
         table.end_row();
-        let (grid, diagnostics) = table.finish();
-        let grid = grid.expect("grid");
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let (builder, diagnostics) = table.finish();
+        let (grid, built) = builder.expect("grid").build(Location::default());
+        assert!(
+            diagnostics.is_empty() && built.is_empty(),
+            "{diagnostics:?} {built:?}"
+        );
         let merged = grid.slot(1, 1).expect("covered").cell;
         assert_eq!(
             (merged.text.as_str(), merged.row, merged.row_span),
@@ -522,9 +502,12 @@ mod tests {
             &mut table,
             &[(1, Merge::Continue, ""), (1, Merge::None, "b")],
         );
-        let (grid, diagnostics) = table.finish();
-        let grid = grid.expect("grid");
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let (builder, diagnostics) = table.finish();
+        let (grid, built) = builder.expect("grid").build(Location::default());
+        assert!(
+            diagnostics.is_empty() && built.is_empty(),
+            "{diagnostics:?} {built:?}"
+        );
         assert_eq!(grid.rows(), 2);
         assert_eq!(grid.cells()[0].row_span, 2);
         assert_eq!(grid.slot(1, 1).expect("b").cell.text, "b");

@@ -19,7 +19,7 @@ use super::cmap::Mapped;
 use super::font::Font;
 use super::lexer::{Lexer, Token};
 use super::objects::Objects;
-use crate::{Limits, ReadError};
+use crate::{Deadline, DocumentBuilder, Limits, ReadError};
 
 /// Most glyphs kept from one page; a page with more is cut and reported.
 pub(crate) const MAX_GLYPHS_PER_PAGE: usize = 400_000;
@@ -268,6 +268,7 @@ pub(crate) struct Interpreter<'o, 'a> {
     objects: &'o Objects<'a>,
     cache: &'o mut Cache,
     limits: &'o Limits,
+    deadline: Deadline,
     out: PageContent,
     state: GraphicsState,
     saved: Vec<GraphicsState>,
@@ -295,13 +296,14 @@ impl<'o, 'a> Interpreter<'o, 'a> {
     pub(crate) fn new(
         objects: &'o Objects<'a>,
         cache: &'o mut Cache,
-        limits: &'o Limits,
+        document: &'o DocumentBuilder<'_>,
         page_matrix: Matrix,
     ) -> Self {
         Interpreter {
             objects,
             cache,
-            limits,
+            limits: document.limits(),
+            deadline: document.deadline(),
             out: PageContent::default(),
             state: GraphicsState::new(page_matrix),
             saved: Vec::new(),
@@ -370,7 +372,7 @@ impl<'o, 'a> Interpreter<'o, 'a> {
                         break;
                     }
                     if self.operators.is_multiple_of(65_536) {
-                        self.limits.check_time()?;
+                        self.deadline.check()?;
                     }
                     if op == b"BI" {
                         self.skip_inline_image(&mut lexer);
@@ -1141,6 +1143,7 @@ mod tests {
     fn run(content: &[u8]) -> PageContent {
         let doc = lopdf::Document::with_version("1.5");
         let limits = Limits::default();
+        let document = limits.start();
         let objects = Objects::new(&doc, &limits);
         let resources = dictionary! {
             "Font" => dictionary! {
@@ -1150,7 +1153,7 @@ mod tests {
             },
         };
         let mut cache = Cache::default();
-        let mut interpreter = Interpreter::new(&objects, &mut cache, &limits, Matrix::IDENTITY);
+        let mut interpreter = Interpreter::new(&objects, &mut cache, &document, Matrix::IDENTITY);
         interpreter.run(content, Some(&resources)).expect("runs");
         interpreter.finish()
     }

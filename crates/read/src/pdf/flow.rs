@@ -14,10 +14,11 @@
 
 use std::collections::HashMap;
 
-use jixiao_grid::{Block, Diagnostic, Paragraph, Source};
+use jixiao_grid::{Diagnostic, Source};
 
 use super::layout::{Item, TextLine, join_wrapped};
 use super::tables::Table;
+use crate::{DocumentBuilder, ReadError};
 
 /// The items of one page.
 #[derive(Debug)]
@@ -30,10 +31,17 @@ pub(crate) struct PageItems {
 /// Share of the page height, from the top or bottom edge, where running text lives.
 const MARGIN_BAND: f64 = 0.1;
 
-/// Builds the document's blocks from its pages, in reading order.
-pub(crate) fn assemble(mut pages: Vec<PageItems>) -> (Vec<Block>, Vec<Diagnostic>) {
+/// Adds the document's blocks from its pages, in reading order.
+pub(crate) fn assemble(
+    mut pages: Vec<PageItems>,
+    document: &mut DocumentBuilder<'_>,
+) -> Result<(), ReadError> {
     remove_running_text(&mut pages);
-    let mut flow = Flow::default();
+    let mut flow = Flow {
+        document,
+        paragraph: None,
+        table: None,
+    };
     for page in pages {
         let right_margin = page
             .items
@@ -52,21 +60,20 @@ pub(crate) fn assemble(mut pages: Vec<PageItems>) -> (Vec<Block>, Vec<Diagnostic
                             table.join(fragment);
                         }
                         _ => {
-                            flow.end_table();
+                            flow.end_table()?;
                             flow.table = Some(Table::start(fragment));
                         }
                     }
                 }
                 Item::Line(line) => {
-                    flow.end_table();
+                    flow.end_table()?;
                     flow.add_line(line, page.page, right_margin);
                 }
             }
         }
     }
     flow.end_paragraph();
-    flow.end_table();
-    (flow.blocks, flow.diagnostics)
+    flow.end_table()
 }
 
 #[derive(Debug)]
@@ -78,33 +85,29 @@ struct OpenParagraph {
     right_margin: f64,
 }
 
-#[derive(Debug, Default)]
-struct Flow {
-    blocks: Vec<Block>,
-    diagnostics: Vec<Diagnostic>,
+struct Flow<'d, 'l> {
+    document: &'d mut DocumentBuilder<'l>,
     paragraph: Option<OpenParagraph>,
     table: Option<Table>,
-    grids: u32,
 }
 
-impl Flow {
+impl Flow<'_, '_> {
     fn end_paragraph(&mut self) {
         if let Some(paragraph) = self.paragraph.take() {
-            self.blocks.push(Block::Paragraph(Paragraph {
-                text: paragraph.text,
-                source: Source::page(paragraph.page),
-            }));
+            self.document
+                .paragraph(paragraph.text, Source::page(paragraph.page));
         }
     }
 
-    fn end_table(&mut self) {
+    fn end_table(&mut self) -> Result<(), ReadError> {
         let Some(table) = self.table.take() else {
-            return;
+            return Ok(());
         };
         let location_pages = (table.first_page, table.last_page);
         let (joins, headers, rejoined) = (table.joins, table.headers_dropped, table.rows_rejoined);
-        let (grid, mut diagnostics) = table.into_grid(self.grids);
-        self.grids += 1;
+        let (builder, mut location) = table.into_builder();
+        location.grid = Some(self.document.next_grid());
+        let mut diagnostics = Vec::new();
         // Joining itself shows in the grid's page range; only the repairs made at the page
         // breaks are reported.
         if joins > 0 && (headers > 0 || rejoined > 0) {
@@ -122,13 +125,9 @@ impl Flow {
                     ", {rejoined} row(s) split by a page break rejoined"
                 ));
             }
-            diagnostics.insert(
-                0,
-                Diagnostic::new("pages_joined", message).at(grid.location.clone()),
-            );
+            diagnostics.push(Diagnostic::new("pages_joined", message).at(location.clone()));
         }
-        self.diagnostics.extend(diagnostics);
-        self.blocks.push(Block::Table(grid));
+        self.document.grid_with(builder, location, diagnostics)
     }
 
     fn add_line(&mut self, line: TextLine, page: u32, right_margin: f64) {
@@ -285,6 +284,7 @@ fn remove_running_text(pages: &mut [PageItems]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jixiao_grid::Block;
 
     fn line(text: &str, x1: f64, baseline: f64) -> Item {
         Item::Line(TextLine {
@@ -352,7 +352,10 @@ mod tests {
                 ],
             },
         ];
-        let (blocks, _) = assemble(pages);
+        let limits = crate::Limits::default();
+        let mut document = limits.start();
+        assemble(pages, &mut document).expect("assembled");
+        let blocks = document.finish().blocks;
         assert_eq!(
             paragraphs(&blocks),
             vec![

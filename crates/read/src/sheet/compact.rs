@@ -442,10 +442,11 @@ mod tests {
     fn a_sprawling_sheet_is_rewritten_by_the_cells_it_holds() {
         let stream = sprawling_stream();
         let limits = crate::Limits::default();
-        let before = super::super::biff::scan(&stream, &limits).expect("scanned");
+        let document = limits.start();
+        let before = super::super::biff::scan(&stream, &document).expect("scanned");
         assert!(before.sprawling && before.oversized.is_some());
         let compacted = compact(&stream).expect("rewritten");
-        let after = super::super::biff::scan(&compacted.stream, &limits).expect("scanned");
+        let after = super::super::biff::scan(&compacted.stream, &document).expect("scanned");
         assert!(!after.sprawling, "the rewritten sheet no longer sprawls");
         assert!(after.oversized.is_none());
         let sheet = records(

@@ -51,7 +51,7 @@ struct Piece {
 }
 
 /// Reads `text` in the blank-line dialect into `sink`.
-pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
+pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError> {
     let mut table: Vec<RowDraft> = Vec::new();
     let mut row: Vec<CellDraft> = Vec::new();
     let mut row_lines = (0u32, 0u32);
@@ -108,7 +108,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
     if !row.is_empty() {
         finish_row(&mut row, row_lines, &mut table, sink)?;
     }
-    sink.table(table);
+    sink.table(table)?;
     Ok(())
 }
 
@@ -118,7 +118,7 @@ fn finish_row(
     row: &mut Vec<CellDraft>,
     (first_line, last_line): (u32, u32),
     table: &mut Vec<RowDraft>,
-    sink: &mut Sink<'_>,
+    sink: &mut Sink<'_, '_>,
 ) -> Result<(), ReadError> {
     let cells = std::mem::take(row);
     sink.count_cells(cells.len())?;
@@ -141,7 +141,7 @@ fn finish_row(
     if cell.text.trim().is_empty() {
         return Ok(());
     }
-    sink.table(std::mem::take(table));
+    sink.table(std::mem::take(table))?;
     sink.paragraph(cell.line, &cell.text)
 }
 
@@ -165,7 +165,13 @@ mod tests {
         let text = "1、办公设备购置绩效目标表\n\n\n项目名称\n\n办公设备购置\n\n\n\
                     一级指标\n\n二级指标\n\n指标值\n\n\n产出指标\n\n数量指标\n\n≥5台\n\n\n\
                     &nbsp;\n\n质量指标\n第二段\n\n  \n\n\n下一张表\n";
-        let document = crate::text::read(text.as_bytes(), None, &Limits::default()).expect("reads");
+        let document = crate::read(
+            crate::Format::Text,
+            text.as_bytes(),
+            None,
+            &Limits::default(),
+        )
+        .expect("reads");
         let Block::Paragraph(title) = &document.blocks[0] else {
             panic!("a title first")
         };

@@ -39,7 +39,7 @@ const MAX_LOOKAHEAD_RUNS: usize = 8;
 const MAX_RUN_PIECES: usize = 8;
 
 /// Reads `text` in the cell-per-line dialect into `sink`.
-pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
+pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError> {
     let mut table: Option<Vec<RowDraft>> = None;
     // Blank lines since the last line with content.
     let mut blank = 0usize;
@@ -88,7 +88,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
                 continue;
             }
             if let Some(rows) = table.take() {
-                finish_table(rows, sink);
+                finish_table(rows, sink)?;
             }
         } else if is_page_debris(raw) {
             sink.page_debris(line, raw);
@@ -99,7 +99,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
         in_cell = false;
     }
     if let Some(rows) = table {
-        finish_table(rows, sink);
+        finish_table(rows, sink)?;
     }
     Ok(())
 }
@@ -141,13 +141,13 @@ fn continue_cell(rows: &mut [RowDraft], line: u32, text: &str, empty_paragraphs:
     cell.text.push_str(text);
 }
 
-fn finish_table(rows: Vec<RowDraft>, sink: &mut Sink<'_>) {
+fn finish_table(rows: Vec<RowDraft>, sink: &mut Sink<'_, '_>) -> Result<(), ReadError> {
     let grid = sink.next_grid();
     let (rows, diagnostics) = rejoin_rows(rows, grid);
     for diagnostic in diagnostics {
         sink.diagnostic(diagnostic);
     }
-    sink.table(rows);
+    sink.table(rows)
 }
 
 /// Rejoins rows that an empty paragraph inside a cell split in two.
@@ -279,7 +279,13 @@ mod tests {
     use jixiao_grid::{Block, Document};
 
     fn read(text: &str) -> Document {
-        crate::text::read(text.as_bytes(), Some("txt"), &Limits::default()).expect("reads")
+        crate::read(
+            crate::Format::Text,
+            text.as_bytes(),
+            Some("txt"),
+            &Limits::default(),
+        )
+        .expect("reads")
     }
 
     /// Each grid as rows of cell texts, and each paragraph as a one-element row marked `¶`.

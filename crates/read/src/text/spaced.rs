@@ -83,7 +83,7 @@ pub(crate) fn has_gap(line: &str) -> bool {
 }
 
 /// Reads `text` in the space-aligned dialect into `sink`.
-pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
+pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError> {
     let mut block: Vec<(u32, &str)> = Vec::new();
     for (index, raw) in text.split('\n').enumerate() {
         sink.check_time(index)?;
@@ -97,7 +97,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
     finish_block(block, sink)
 }
 
-fn finish_block(block: Vec<(u32, &str)>, sink: &mut Sink<'_>) -> Result<(), ReadError> {
+fn finish_block(block: Vec<(u32, &str)>, sink: &mut Sink<'_, '_>) -> Result<(), ReadError> {
     if block.iter().filter(|(_, raw)| has_gap(raw)).count() < 2 {
         for (line, raw) in block {
             if is_page_debris(raw) {
@@ -157,7 +157,7 @@ fn finish_block(block: Vec<(u32, &str)>, sink: &mut Sink<'_>) -> Result<(), Read
             }
         })
         .collect();
-    sink.table(drafts);
+    sink.table(drafts)?;
     Ok(())
 }
 
@@ -187,7 +187,13 @@ mod tests {
             "产出指标  数量指标  ≥5台\n",
             "          质量指标  100%\n\n完\n"
         );
-        let document = crate::text::read(text.as_bytes(), None, &Limits::default()).expect("reads");
+        let document = crate::read(
+            crate::Format::Text,
+            text.as_bytes(),
+            None,
+            &Limits::default(),
+        )
+        .expect("reads");
         let grid = document.grids().next().expect("a table");
         assert_eq!((grid.rows(), grid.cols()), (3, 3));
         assert_eq!(grid.row_cells(2)[0].text, "");

@@ -19,7 +19,7 @@ use super::{CellDraft, RowDraft, Sink, line_number};
 use crate::ReadError;
 
 /// Reads `text` in the tab-separated dialect into `sink`.
-pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
+pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError> {
     let mut table: Vec<RowDraft> = Vec::new();
     let mut blank = 0usize;
     for (index, raw) in text.split('\n').enumerate() {
@@ -59,11 +59,11 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
             // Only field-code debris or markup: nothing to keep, and no reason to end a table.
             continue;
         }
-        sink.table(std::mem::take(&mut table));
+        sink.table(std::mem::take(&mut table))?;
         sink.paragraph(line, &cleaned.text)?;
         blank = 0;
     }
-    sink.table(table);
+    sink.table(table)?;
     Ok(())
 }
 
@@ -73,7 +73,13 @@ mod tests {
     use jixiao_grid::{Block, Document};
 
     fn read(text: &str) -> Document {
-        crate::text::read(text.as_bytes(), Some("txt"), &Limits::default()).expect("reads")
+        crate::read(
+            crate::Format::Text,
+            text.as_bytes(),
+            Some("txt"),
+            &Limits::default(),
+        )
+        .expect("reads")
     }
 
     fn texts(document: &Document) -> Vec<String> {
