@@ -84,7 +84,7 @@ pub fn inspect(
         }
     }
     if show.json {
-        let format_name = crate::output_format(format).name();
+        let format_name = format.name();
         return Ok(InspectReport::new(
             &label,
             bytes.len(),

@@ -28,6 +28,7 @@
 mod convert;
 mod csv_rows;
 pub mod inspect;
+mod json;
 mod labels;
 pub mod review;
 mod rows;
@@ -36,6 +37,7 @@ mod types;
 mod xlsx;
 
 pub use csv_rows::{CSV_COLUMNS, CsvWriter, csv_escape, csv_header, csv_rows};
+pub use json::{json_line, json_pretty, recorded_sha256};
 pub use labels::value_label;
 pub use rows::{Cell, ColumnType, INDICATOR_COLUMNS, IndicatorRow, indicator_rows};
 pub use schema::{schema, schema_json};

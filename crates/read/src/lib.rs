@@ -24,6 +24,7 @@
 //! bound: sizes, depths and time are capped by [`Limits`].
 
 pub mod archive;
+mod bytes;
 pub mod chrome;
 pub mod detect;
 pub mod doc;

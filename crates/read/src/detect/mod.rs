@@ -13,6 +13,7 @@ use std::io::Cursor;
 
 use crate::Format;
 
+use crate::bytes::find;
 use ole2::CompoundFile;
 
 const OLE2_MAGIC: [u8; 8] = ole2::MAGIC;
@@ -136,15 +137,6 @@ fn scan_ole2(bytes: &[u8]) -> Option<Format> {
 
 fn utf16(name: &str) -> Vec<u8> {
     name.encode_utf16().flat_map(u16::to_le_bytes).collect()
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || haystack.len() < needle.len() {
-        return None;
-    }
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
 }
 
 /// True when the file starts (after a BOM and whitespace) with HTML markup. UTF-16 files are

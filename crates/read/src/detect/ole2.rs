@@ -11,6 +11,7 @@
 //! can hold, so a cyclic or overlong chain ends with an error instead of looping; nothing is
 //! allocated beyond the size of the input.
 
+use crate::bytes::{u16_at, u32_at, u64_at};
 use std::fmt;
 
 /// The eight bytes every compound file starts with.
@@ -78,22 +79,6 @@ impl fmt::Debug for CompoundFile<'_> {
             .field("entries", &self.entries)
             .finish()
     }
-}
-
-fn u16_at(bytes: &[u8], offset: usize) -> Option<u16> {
-    let slice = bytes.get(offset..offset.checked_add(2)?)?;
-    Some(u16::from_le_bytes([slice[0], slice[1]]))
-}
-
-fn u32_at(bytes: &[u8], offset: usize) -> Option<u32> {
-    let slice = bytes.get(offset..offset.checked_add(4)?)?;
-    Some(u32::from_le_bytes([slice[0], slice[1], slice[2], slice[3]]))
-}
-
-fn u64_at(bytes: &[u8], offset: usize) -> Option<u64> {
-    let low = u32_at(bytes, offset)? as u64;
-    let high = u32_at(bytes, offset + 4)? as u64;
-    Some(low | (high << 32))
 }
 
 impl<'a> CompoundFile<'a> {

@@ -26,6 +26,7 @@ use encoding_rs::{Encoding, GBK, WINDOWS_1252};
 use jixiao_grid::Diagnostic;
 
 use super::flow::{CellDef, Flow, RowDef};
+use crate::bytes::{u16_at, u32_at};
 use crate::detect::ole2::CompoundFile;
 use crate::docx::table::Merge;
 use crate::{DocumentBuilder, ReadError};
@@ -833,18 +834,8 @@ impl<'g> Iterator for Sprms<'g> {
     }
 }
 
-fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
-    let pair = bytes.get(at..at.checked_add(2)?)?;
-    Some(u16::from_le_bytes([pair[0], pair[1]]))
-}
-
 fn i16_at(bytes: &[u8], at: usize) -> Option<i16> {
     u16_at(bytes, at).map(|value| value as i16)
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
-    let quad = bytes.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes([quad[0], quad[1], quad[2], quad[3]]))
 }
 
 fn i32_at(bytes: &[u8], at: usize) -> Option<i32> {

@@ -13,6 +13,7 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
+use jixiao_grid::is_wide as is_wide_char;
 use lopdf::{Dictionary, Object, ObjectId};
 
 use super::cmap::Mapped;
@@ -1107,23 +1108,6 @@ pub(crate) fn is_white_space(text: &Mapped) -> bool {
         Mapped::Char(c) => c.is_whitespace() || *c == '\u{200B}',
         Mapped::Text(text) => text.chars().all(char::is_whitespace),
     }
-}
-
-/// True for characters that take a full em: CJK ideographs, kana, hangul, full-width forms.
-pub(crate) fn is_wide_char(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD)
 }
 
 fn is_wide(text: &Mapped) -> bool {

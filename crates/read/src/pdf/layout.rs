@@ -17,8 +17,10 @@
 //! line ends short of the cell's right edge and the next starts with an item marker (`2、`,
 //! `2.`, `（二）`), or where the gap between lines is clearly larger than the cell's line pitch.
 
+use jixiao_grid::is_wide;
+
 use super::cmap::Mapped;
-use super::content::{Direction, Glyph, Segment, is_wide_char};
+use super::content::{Direction, Glyph, Segment};
 
 /// Rules whose positions differ by less than this (points) are one rule.
 const POSITION_TOLERANCE: f64 = 1.5;
@@ -848,15 +850,15 @@ fn line_from(group: &[(f64, f64, f64, &Glyph)]) -> Option<Line> {
 
 fn starts_wide(text: &Mapped) -> bool {
     match text {
-        Mapped::Char(c) => is_wide_char(*c),
-        Mapped::Text(text) => text.chars().next().is_some_and(is_wide_char),
+        Mapped::Char(c) => is_wide(*c),
+        Mapped::Text(text) => text.chars().next().is_some_and(is_wide),
     }
 }
 
 fn ends_wide(text: &Mapped) -> bool {
     match text {
-        Mapped::Char(c) => is_wide_char(*c),
-        Mapped::Text(text) => text.chars().last().is_some_and(is_wide_char),
+        Mapped::Char(c) => is_wide(*c),
+        Mapped::Text(text) => text.chars().last().is_some_and(is_wide),
     }
 }
 
@@ -901,8 +903,8 @@ pub(crate) fn join_wrapped(text: &mut String, next: &str) {
     let last = text.chars().last();
     let first = next.chars().next();
     if let (Some(last), Some(first)) = (last, first)
-        && !is_wide_char(last)
-        && !is_wide_char(first)
+        && !is_wide(last)
+        && !is_wide(first)
         && (last.is_alphanumeric() || matches!(last, ',' | ';' | ':' | '!' | '?'))
         && first.is_alphanumeric()
         && !(last.is_ascii_digit() && first.is_ascii_digit())
@@ -1295,7 +1297,7 @@ mod tests {
     use super::*;
 
     fn glyph(c: char, x: f64, y: f64, size: f64) -> Glyph {
-        let width = if is_wide_char(c) { size } else { size * 0.5 };
+        let width = if is_wide(c) { size } else { size * 0.5 };
         Glyph {
             cx: x + width / 2.0,
             cy: y + size * 0.35,

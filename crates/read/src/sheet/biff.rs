@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 
+use crate::bytes::{u16_at, u32_at};
 use crate::{DocumentBuilder, Limits, ReadError};
 
 const BOF: u16 = 0x0809;
@@ -101,16 +102,6 @@ impl<'a> Iterator for Records<'a> {
         }
         Some(Record { kind, data })
     }
-}
-
-fn u16_at(bytes: &[u8], offset: usize) -> Option<u16> {
-    let slice = bytes.get(offset..offset.checked_add(2)?)?;
-    Some(u16::from_le_bytes([slice[0], slice[1]]))
-}
-
-fn u32_at(bytes: &[u8], offset: usize) -> Option<u32> {
-    let slice = bytes.get(offset..offset.checked_add(4)?)?;
-    Some(u32::from_le_bytes([slice[0], slice[1], slice[2], slice[3]]))
 }
 
 /// The smallest rectangle holding a set of cells.

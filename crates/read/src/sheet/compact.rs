@@ -10,6 +10,7 @@
 //! Memory then follows the cells present: at most twice as many rows and columns as the sheet
 //! has distinct ones, and never more than BIFF's 65,536 × 256.
 
+use crate::bytes::{u16_at, u32_at};
 use std::collections::BTreeSet;
 
 const BOF: u16 = 0x0809;
@@ -111,16 +112,6 @@ pub(super) struct Compacted {
     /// The rewritten `Workbook` stream (also inside `file`).
     pub stream: Vec<u8>,
     pub sheets: Vec<Axes>,
-}
-
-fn u16_at(bytes: &[u8], offset: usize) -> Option<u16> {
-    let slice = bytes.get(offset..offset.checked_add(2)?)?;
-    Some(u16::from_le_bytes([slice[0], slice[1]]))
-}
-
-fn u32_at(bytes: &[u8], offset: usize) -> Option<u32> {
-    let slice = bytes.get(offset..offset.checked_add(4)?)?;
-    Some(u32::from_le_bytes([slice[0], slice[1], slice[2], slice[3]]))
 }
 
 fn set_u16(bytes: &mut [u8], offset: usize, value: u32) {

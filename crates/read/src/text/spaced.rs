@@ -14,28 +14,11 @@
 //! row's cell starts, and each cell goes to the column it starts in. Other blocks are
 //! paragraphs, one per line.
 
+use jixiao_grid::char_width;
+
 use super::clean::{clean, is_page_debris};
 use super::{CellDraft, RowDraft, Sink, line_number};
 use crate::ReadError;
-
-/// The display width of a character: two for CJK and full-width forms, one otherwise.
-pub(crate) fn char_width(c: char) -> usize {
-    match c as u32 {
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD => 2,
-        _ => 1,
-    }
-}
 
 /// The cells of a line: (display column where the cell starts, text).
 fn segments(line: &str) -> Vec<(usize, String)> {
