@@ -38,6 +38,7 @@ pub mod port;
 pub mod rtf;
 pub mod sheet;
 pub mod text;
+mod word_flow;
 
 pub use detect::detect;
 pub use error::ReadError;

@@ -2,13 +2,23 @@
 //! pages, time. Each limit has a command-line flag to raise it, named in its error message.
 //!
 //! `Limits` is configuration only: the clock of one file starts with [`Limits::start`], which
-//! gives the [`DocumentBuilder`] that keeps the deadline and the cell budget.
+//! gives the [`crate::DocumentBuilder`] that keeps the deadline and the cell budget.
 
 use std::time::Duration;
 
-use crate::{DocumentBuilder, ReadError};
+use crate::ReadError;
 
 const MIB: u64 = 1024 * 1024;
+
+/// What reads the `.doc` files that the native reader refuses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DocConverter {
+    /// Nothing: the native reader's error is the file's error.
+    #[default]
+    None,
+    /// LibreOffice (`soffice --headless --convert-to docx`).
+    Soffice,
+}
 
 /// Limits for reading one file. The defaults suit archives of real budget documents with a
 /// wide margin; hostile input stops at them with a [`ReadError::TooLarge`].
@@ -34,7 +44,7 @@ pub struct Limits {
     pub timeout: Option<Duration>,
     /// What reads the `.doc` files the native reader refuses (`--doc-converter`); by default
     /// nothing, so no external program ever runs.
-    pub doc_converter: crate::doc::DocConverter,
+    pub doc_converter: DocConverter,
 }
 
 impl Default for Limits {
@@ -49,17 +59,12 @@ impl Default for Limits {
             max_pdf_depth: 32,
             max_cells: 4_000_000,
             timeout: Some(Duration::from_secs(120)),
-            doc_converter: crate::doc::DocConverter::None,
+            doc_converter: DocConverter::None,
         }
     }
 }
 
 impl Limits {
-    /// Starts reading one file: the builder that the reader fills, whose deadline starts now.
-    pub fn start(&self) -> DocumentBuilder<'_> {
-        DocumentBuilder::new(self)
-    }
-
     /// Fails when the input is larger than [`Limits::max_input_bytes`].
     pub fn check_input_size(&self, bytes: u64) -> Result<(), ReadError> {
         if bytes > self.max_input_bytes {

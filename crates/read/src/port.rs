@@ -30,6 +30,13 @@ use jixiao_grid::{Block, Diagnostic, Document, GridBuilder, Location, Paragraph,
 
 use crate::{Limits, ReadError};
 
+impl Limits {
+    /// Starts reading one file: the builder that the reader fills, whose deadline starts now.
+    pub fn start(&self) -> DocumentBuilder<'_> {
+        DocumentBuilder::new(self)
+    }
+}
+
 /// When the current file's time budget runs out. Copied freely: the parts of a reader that
 /// work without the builder at hand (a PDF content stream, a zip entry) carry one.
 #[derive(Debug, Clone, Copy)]

@@ -26,8 +26,8 @@ use encoding_rs::{
 };
 use jixiao_grid::Diagnostic;
 
-use crate::doc::flow::{CellDef, Flow, RowDef};
 use crate::docx::table::Merge;
+use crate::word_flow::{CellDef, Flow, RowDef};
 use crate::{DocumentBuilder, Limits, ReadError};
 
 /// How many tokens pass between two checks of the time budget.
@@ -35,18 +35,7 @@ const TIME_CHECK_INTERVAL: u32 = 1 << 16;
 /// Most cells one row definition may hold (Word allows 63).
 const MAX_ROW_CELLS: usize = 1024;
 
-/// True when `bytes` are RTF: `{\rtf` after an optional byte order mark and whitespace.
-pub fn is_rtf(bytes: &[u8]) -> bool {
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    let start = bytes
-        .iter()
-        .take(512)
-        .position(|byte| !byte.is_ascii_whitespace())
-        .unwrap_or(bytes.len());
-    bytes
-        .get(start..)
-        .is_some_and(|rest| rest.starts_with(b"{\\rtf"))
-}
+pub use crate::detect::is_rtf;
 
 /// Reads an RTF document.
 pub fn read(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), ReadError> {

@@ -21,10 +21,10 @@
 //! per non-empty body paragraph, one grid per top-level table, nested tables flattened into
 //! their cell and emitted after their top-level table ([`flow`]).
 
-pub(crate) mod flow;
 pub mod soffice;
 mod word;
 
+pub use crate::limits::DocConverter;
 pub use soffice::{
     CONVERTER_PACKAGE, DEFAULT_TIMEOUT, conversion_command, converter_missing, find_converter,
     find_converter_in, read_with,
@@ -32,22 +32,12 @@ pub use soffice::{
 
 use jixiao_grid::Diagnostic;
 
-use crate::detect::{self, ole2::CompoundFile};
+use crate::detect::{self, ole2};
 use crate::{DocumentBuilder, ReadError};
-
-/// What reads the `.doc` files that the native reader refuses.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum DocConverter {
-    /// Nothing: the native reader's error is the file's error.
-    #[default]
-    None,
-    /// LibreOffice (`soffice --headless --convert-to docx`).
-    Soffice,
-}
 
 /// Reads a `.doc`/`.wps` file (or an RTF or docx file under such a name).
 pub fn read(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), ReadError> {
-    if crate::rtf::is_rtf(bytes) {
+    if detect::is_rtf(bytes) {
         return crate::rtf::read(bytes, document);
     }
     if detect::is_zip(bytes) {
@@ -61,7 +51,7 @@ pub fn read(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), Read
                 .to_string(),
         ));
     }
-    if let Some(error) = encryption_error(bytes) {
+    if let Some(error) = ole2::encryption_error(bytes) {
         return Err(error);
     }
     match word::read(bytes, document) {
@@ -82,40 +72,6 @@ pub fn read(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), Read
         }
         result => result,
     }
-}
-
-/// The error for an OLE2 file handed to the docx reader: encrypted, or a legacy format.
-pub(crate) fn ole_error(bytes: &[u8]) -> ReadError {
-    encryption_error(bytes).unwrap_or_else(|| {
-        ReadError::Unreadable(
-            "the file is a legacy Office (OLE2) file, not a docx package; if it is a Word 97–2003 \
-             document, name it .doc"
-                .to_string(),
-        )
-    })
-}
-
-/// [`ReadError::Encrypted`] when an OLE2 file is password-protected: an encrypted OOXML
-/// package (`EncryptedPackage`), or a Word file whose FIB sets `fEncrypted`.
-pub(crate) fn encryption_error(bytes: &[u8]) -> Option<ReadError> {
-    const WORD_IDENT: u16 = 0xA5EC;
-    const F_ENCRYPTED: u16 = 0x0100;
-    if detect::is_encrypted_ooxml(bytes) {
-        return Some(password_error());
-    }
-    let mut file = CompoundFile::parse(bytes).ok()?;
-    let word = file.read_stream("WordDocument").ok()??;
-    let field = |at: usize| Some(u16::from_le_bytes([*word.get(at)?, *word.get(at + 1)?]));
-    (field(0) == Some(WORD_IDENT) && field(10).is_some_and(|flags| flags & F_ENCRYPTED != 0))
-        .then(password_error)
-}
-
-fn password_error() -> ReadError {
-    ReadError::Encrypted(
-        "the document is protected by a password; open it in Word or LibreOffice, remove the \
-         password, save it and read it again"
-            .to_string(),
-    )
 }
 
 #[cfg(test)]

@@ -48,7 +48,7 @@ pub fn read_with(
     document: &mut DocumentBuilder<'_>,
     find: impl FnOnce() -> Option<PathBuf>,
 ) -> Result<(), ReadError> {
-    if let Some(error) = super::encryption_error(bytes) {
+    if let Some(error) = crate::detect::ole2::encryption_error(bytes) {
         return Err(error);
     }
     let program = find().ok_or_else(converter_missing)?;

@@ -383,7 +383,7 @@ fn encrypted_and_obfuscated_files_are_encrypted() {
             .expect_err("encrypted");
         assert_eq!(error.code(), "encrypted");
         assert!(error.to_string().contains("password"), "{error}");
-        assert_eq!(ole_error(&bytes).code(), "encrypted");
+        assert_eq!(ole2::ole_error(&bytes).code(), "encrypted");
     }
     let package = build(&[("EncryptionInfo", b"i"), ("EncryptedPackage", b"p")]);
     assert_eq!(
@@ -399,7 +399,7 @@ fn encrypted_and_obfuscated_files_are_encrypted() {
         "encrypted"
     );
     let plain = word_file(&pieces, &[&[]], 0, 0x0409, 0x00C1);
-    assert!(encryption_error(&plain).is_none());
+    assert!(ole2::encryption_error(&plain).is_none());
     assert_eq!(
         crate::read(crate::Format::Docx, &plain, None, &Limits::default())
             .expect_err("ole")

@@ -17,7 +17,7 @@
 //! (`sprmTDefTable`'s `rgdxaCenter`), horizontal merges (`fFirstMerged`/`fMerged`,
 //! `sprmTMerge`) and vertical merges (`fVertRestart`/`fVertMerge`, `sprmTVertMerge`). Nested
 //! tables state their depth (`sprmPItap`) and end their cells and rows with paragraph marks
-//! flagged `sprmPFInnerTableCell` / `sprmPFInnerTtp`. [`super::flow::Flow`] turns these into
+//! flagged `sprmPFInnerTableCell` / `sprmPFInnerTtp`. [`crate::word_flow::Flow`] turns these into
 //! grids.
 //!
 //! Fields (0x13 code 0x14 result 0x15) keep their result and drop their code.
@@ -25,10 +25,10 @@
 use encoding_rs::{Encoding, GBK, WINDOWS_1252};
 use jixiao_grid::Diagnostic;
 
-use super::flow::{CellDef, Flow, RowDef};
 use crate::bytes::{u16_at, u32_at};
 use crate::detect::ole2::CompoundFile;
 use crate::docx::table::Merge;
+use crate::word_flow::{CellDef, Flow, RowDef};
 use crate::{DocumentBuilder, ReadError};
 
 /// `wIdent` of Word 6 and later files.

@@ -55,7 +55,7 @@ const HOLD_AT_MOST: u64 = 32 << 20;
 /// part, and [`ReadError::TooLarge`] past the inflation, depth, cell or time limits.
 pub fn read(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), ReadError> {
     if crate::detect::is_ole2(bytes) {
-        return Err(crate::doc::ole_error(bytes));
+        return Err(crate::detect::ole2::ole_error(bytes));
     }
     let limits = document.limits();
     let mut archive = Archive::open(bytes, "Word document")?;

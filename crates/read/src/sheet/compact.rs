@@ -310,7 +310,7 @@ fn compound_file(stream: &[u8]) -> Vec<u8> {
     }
     let directory = data_sectors;
     let mut file = vec![0u8; SECTOR];
-    file[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    file[..8].copy_from_slice(&crate::detect::ole2::MAGIC);
     file[24..26].copy_from_slice(&0x003Eu16.to_le_bytes());
     file[26..28].copy_from_slice(&3u16.to_le_bytes());
     file[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes());

@@ -42,7 +42,7 @@ use calamine::{
 use jixiao_grid::Diagnostic;
 
 use crate::archive::Archive;
-use crate::detect::{self, ole2::CompoundFile};
+use crate::detect::{self, ole2, ole2::CompoundFile};
 use crate::{DocumentBuilder, Limits, ReadError};
 
 use layout::{Region, SheetCell};
@@ -473,7 +473,7 @@ pub fn read_xls(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), 
             "the workbook's container is damaged ({error}); the file may be truncated or corrupt"
         ))
     })?;
-    if file.has_stream("EncryptedPackage") {
+    if file.has_stream(ole2::ENCRYPTED_PACKAGE) {
         return Err(encrypted());
     }
     let stream = match file.read_stream("Workbook") {
