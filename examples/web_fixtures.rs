@@ -273,23 +273,7 @@ fn tsv_ragged(document: &Document) -> String {
 
 /// Display width: two for CJK and full-width characters (as the space-aligned reader counts).
 fn width(text: &str) -> usize {
-    text.chars()
-        .map(|c| match c as u32 {
-            0x1100..=0x115F
-            | 0x2E80..=0x303E
-            | 0x3041..=0x33FF
-            | 0x3400..=0x4DBF
-            | 0x4E00..=0x9FFF
-            | 0xA000..=0xA4CF
-            | 0xAC00..=0xD7A3
-            | 0xF900..=0xFAFF
-            | 0xFE30..=0xFE4F
-            | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6
-            | 0x20000..=0x3FFFD => 2,
-            _ => 1,
-        })
-        .sum()
+    text.chars().map(jixiao_read::grid::char_width).sum()
 }
 
 /// Columns padded with spaces to a common start, two spaces apart; a cell of several lines is

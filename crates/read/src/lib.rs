@@ -78,3 +78,9 @@ pub fn read(
     }
     Ok(document.finish())
 }
+
+/// Reads `bytes` as `format` under the default limits, as most unit tests do.
+#[cfg(test)]
+pub(crate) fn read_default(format: Format, bytes: &[u8]) -> Result<Document, ReadError> {
+    read(format, bytes, None, &Limits::default())
+}

@@ -13,9 +13,9 @@
 //! Nesting follows the docx reader too: a table inside a cell is flattened into that cell's
 //! text (one line per row) and emitted as a grid of its own right after its top-level table.
 
-use jixiao_grid::{Diagnostic, GridBuilder, Location, Source};
+use jixiao_grid::{Diagnostic, Source};
 
-use crate::docx::table::{MAX_COLUMNS, Merge, TableState};
+use crate::docx::table::{MAX_COLUMNS, Merge, NestedTables, TableState};
 use crate::docx::tidy;
 use crate::{DocumentBuilder, ReadError};
 
@@ -73,7 +73,7 @@ pub(crate) struct Flow<'d, 'l> {
     /// Open tables, outermost first.
     tables: Vec<OpenTable>,
     /// Finished tables nested in the open top-level table, emitted right after it.
-    nested: Vec<(usize, GridBuilder, Vec<Diagnostic>)>,
+    nested: NestedTables,
     tables_begun: usize,
 }
 
@@ -83,7 +83,7 @@ impl<'d, 'l> Flow<'d, 'l> {
             document,
             what,
             tables: Vec::new(),
-            nested: Vec::new(),
+            nested: NestedTables::default(),
             tables_begun: 0,
         }
     }
@@ -181,31 +181,15 @@ impl<'d, 'l> Flow<'d, 'l> {
         let state = lay_out(table.rows, self.what);
         let nested_text = (!self.tables.is_empty()).then(|| state.flattened_text());
         let (grid, diagnostics) = state.finish();
-        if let Some(text) = nested_text {
-            if let Some(outer) = self.tables.last_mut()
-                && !text.is_empty()
-            {
-                append_line(&mut outer.cell, &text);
-            }
-            match grid {
-                Some(grid) => self.nested.push((seq, grid, diagnostics)),
-                None => self.document.diagnostics(diagnostics),
-            }
-            return Ok(());
+        let nested = nested_text.is_some();
+        if let Some(text) = nested_text
+            && let Some(outer) = self.tables.last_mut()
+            && !text.is_empty()
+        {
+            append_line(&mut outer.cell, &text);
         }
-        match grid {
-            Some(grid) => self
-                .document
-                .grid_with(grid, Location::default(), diagnostics)?,
-            None => self.document.diagnostics(diagnostics),
-        }
-        let mut nested = std::mem::take(&mut self.nested);
-        nested.sort_by_key(|(seq, _, _)| *seq);
-        for (_, grid, diagnostics) in nested {
-            self.document
-                .grid_with(grid, Location::default(), diagnostics)?;
-        }
-        Ok(())
+        self.nested
+            .finish(self.document, (seq, nested), (grid, diagnostics))
     }
 
     /// Closes whatever is open, and gives the document back for the reader's last words.

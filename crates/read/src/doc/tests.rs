@@ -37,20 +37,10 @@ fn doc_fixtures_read_natively_as_their_docx_twins() {
     // The .doc fixtures were saved from the same documents as the .docx ones; the native
     // reader must give the normaliser the very same paragraphs and grids.
     for stem in STEMS {
-        let doc = crate::read(
-            crate::Format::Doc,
-            &fixture(&format!("doc/{stem}.doc")),
-            None,
-            &Limits::default(),
-        )
-        .unwrap_or_else(|error| panic!("{stem}.doc: {error}"));
-        let docx = crate::read(
-            crate::Format::Docx,
-            &fixture(&format!("docx/{stem}.docx")),
-            None,
-            &Limits::default(),
-        )
-        .expect("docx");
+        let doc = crate::read_default(crate::Format::Doc, &fixture(&format!("doc/{stem}.doc")))
+            .unwrap_or_else(|error| panic!("{stem}.doc: {error}"));
+        let docx = crate::read_default(crate::Format::Docx, &fixture(&format!("docx/{stem}.docx")))
+            .expect("docx");
         assert_eq!(blocks(&doc), blocks(&docx), "{stem}");
         assert!(doc.diagnostics.is_empty(), "{stem}: {:?}", doc.diagnostics);
     }
@@ -58,11 +48,9 @@ fn doc_fixtures_read_natively_as_their_docx_twins() {
 
 #[test]
 fn doc_fixture_keeps_merged_cells_as_spans() {
-    let document = crate::read(
+    let document = crate::read_default(
         crate::Format::Doc,
         &fixture(&format!("doc/{}.doc", STEMS[0])),
-        None,
-        &Limits::default(),
     )
     .expect("reads");
     assert!(
@@ -311,8 +299,7 @@ fn fast_saved_pieces_are_read_in_text_order_with_their_tables() {
     ];
     let bytes = word_file(&pieces, marks, 0x0004, 0x0409, 0x00C1);
     assert_eq!(detect(&bytes, None), Format::Doc);
-    let document =
-        crate::read(crate::Format::Doc, &bytes, None, &Limits::default()).expect("reads");
+    let document = crate::read_default(crate::Format::Doc, &bytes).expect("reads");
     assert_eq!(
         document.paragraphs().collect::<Vec<_>>(),
         ["Title 7", "after"]
@@ -339,8 +326,7 @@ fn eight_bit_text_of_a_chinese_document_is_gbk() {
         compressed: true,
     }];
     let bytes = word_file(&pieces, &[&[]], 0, 0x0804, 0x00C1);
-    let document =
-        crate::read(crate::Format::Doc, &bytes, None, &Limits::default()).expect("reads");
+    let document = crate::read_default(crate::Format::Doc, &bytes).expect("reads");
     assert_eq!(
         document.paragraphs().collect::<Vec<_>>(),
         ["绩效目标表 2024"]
@@ -362,8 +348,7 @@ fn nested_tables_follow_their_outer_table() {
     }];
     let marks: Marks<'_> = &[&inner_cell, &inner_cell, &inner_row, IN_TABLE, &outer_row];
     let bytes = word_file(&pieces, marks, 0, 0x0804, 0x00C1);
-    let document =
-        crate::read(crate::Format::Doc, &bytes, None, &Limits::default()).expect("reads");
+    let document = crate::read_default(crate::Format::Doc, &bytes).expect("reads");
     let grids = grids(&document);
     assert_eq!(grids.len(), 2);
     assert_eq!(grids[0].cells()[0].text, "3月底 25%");
@@ -379,21 +364,20 @@ fn encrypted_and_obfuscated_files_are_encrypted() {
     }];
     for flags in [0x0100, 0x0100 | 0x8000] {
         let bytes = word_file(&pieces, &[&[]], flags, 0x0409, 0x00C1);
-        let error = crate::read(crate::Format::Doc, &bytes, None, &Limits::default())
-            .expect_err("encrypted");
+        let error = crate::read_default(crate::Format::Doc, &bytes).expect_err("encrypted");
         assert_eq!(error.code(), "encrypted");
         assert!(error.to_string().contains("password"), "{error}");
         assert_eq!(ole2::ole_error(&bytes).code(), "encrypted");
     }
     let package = build(&[("EncryptionInfo", b"i"), ("EncryptedPackage", b"p")]);
     assert_eq!(
-        crate::read(crate::Format::Doc, &package, None, &Limits::default())
+        crate::read_default(crate::Format::Doc, &package)
             .expect_err("x")
             .code(),
         "encrypted"
     );
     assert_eq!(
-        crate::read(crate::Format::Docx, &package, None, &Limits::default())
+        crate::read_default(crate::Format::Docx, &package)
             .expect_err("x")
             .code(),
         "encrypted"
@@ -401,7 +385,7 @@ fn encrypted_and_obfuscated_files_are_encrypted() {
     let plain = word_file(&pieces, &[&[]], 0, 0x0409, 0x00C1);
     assert!(ole2::encryption_error(&plain).is_none());
     assert_eq!(
-        crate::read(crate::Format::Docx, &plain, None, &Limits::default())
+        crate::read_default(crate::Format::Docx, &plain)
             .expect_err("ole")
             .code(),
         "unreadable"
@@ -416,8 +400,7 @@ fn word_6_and_95_files_are_unsupported_and_named() {
     }];
     for (nfib, name) in [(101, "Word 6.0"), (104, "Word 95")] {
         let bytes = word_file(&pieces, &[&[]], 0, 0x0409, nfib);
-        let error =
-            crate::read(crate::Format::Doc, &bytes, None, &Limits::default()).expect_err("old");
+        let error = crate::read_default(crate::Format::Doc, &bytes).expect_err("old");
         assert_eq!(error.code(), "unsupported_format");
         assert!(error.to_string().contains(name), "{error}");
         assert!(error.to_string().contains(".docx"), "{error}");
@@ -432,25 +415,18 @@ fn damaged_files_are_unreadable_not_panics() {
     }];
     let row = row_end(&[0, 100], &[0]);
     let bytes = word_file(&pieces, &[IN_TABLE, &row, &[]], 0, 0x0804, 0x00C1);
-    assert!(crate::read(crate::Format::Doc, &bytes, None, &Limits::default()).is_ok());
+    assert!(crate::read_default(crate::Format::Doc, &bytes).is_ok());
     // Every prefix and a few corruptions either read or fail with a reason.
     for cut in (0..bytes.len()).step_by(97) {
-        if let Err(error) = crate::read(crate::Format::Doc, &bytes[..cut], None, &Limits::default())
-        {
+        if let Err(error) = crate::read_default(crate::Format::Doc, &bytes[..cut]) {
             assert!(!error.to_string().is_empty());
         }
     }
     let no_word = build(&[("Workbook", b"w")]);
-    let error =
-        crate::read(crate::Format::Doc, &no_word, None, &Limits::default()).expect_err("not Word");
+    let error = crate::read_default(crate::Format::Doc, &no_word).expect_err("not Word");
     assert!(error.to_string().contains("WordDocument"), "{error}");
-    let error = crate::read(
-        crate::Format::Doc,
-        b"plain text named .doc",
-        None,
-        &Limits::default(),
-    )
-    .expect_err("not Word");
+    let error =
+        crate::read_default(crate::Format::Doc, b"plain text named .doc").expect_err("not Word");
     assert_eq!(error.code(), "unreadable");
 }
 

@@ -23,9 +23,9 @@
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
-use jixiao_grid::{CHECKED, Diagnostic, GridBuilder, Location, Source, UNCHECKED};
+use jixiao_grid::{CHECKED, Diagnostic, Source, UNCHECKED};
 
-use super::table::{MAX_COLUMNS, Merge, TableState};
+use super::table::{MAX_COLUMNS, Merge, NestedTables, TableState};
 use super::{symbol_char, tidy};
 use crate::{DocumentBuilder, ReadError};
 
@@ -268,7 +268,7 @@ struct Body<'d, 'l> {
     tables: Vec<TableState>,
     /// Finished tables nested in the open top-level table, with their diagnostics; they are
     /// emitted right after it.
-    nested: Vec<(usize, GridBuilder, Vec<Diagnostic>)>,
+    nested: NestedTables,
     /// Tables begun so far inside the open top-level table.
     tables_begun: usize,
     depth: usize,
@@ -304,7 +304,7 @@ impl<'d, 'l> Body<'d, 'l> {
             paragraph: String::new(),
             body_paragraphs: 0,
             tables: Vec::new(),
-            nested: Vec::new(),
+            nested: NestedTables::default(),
             tables_begun: 0,
             depth: 0,
             skip_until: None,
@@ -695,6 +695,7 @@ impl<'d, 'l> Body<'d, 'l> {
         let seq = table.seq;
         let nested_text = (!self.tables.is_empty()).then(|| table.flattened_text());
         let (grid, diagnostics) = table.finish();
+        let nested = nested_text.is_some();
         if let Some(text) = nested_text {
             // The outer cell keeps the nested table's text, so a reader of the outer grid alone
             // still sees it; the nested grid itself follows the outer one.
@@ -706,25 +707,9 @@ impl<'d, 'l> Body<'d, 'l> {
                 }
                 sink.push_str(&text);
             }
-            match grid {
-                Some(grid) => self.nested.push((seq, grid, diagnostics)),
-                None => self.document.diagnostics(diagnostics),
-            }
-            return Ok(());
         }
-        match grid {
-            Some(grid) => self
-                .document
-                .grid_with(grid, Location::default(), diagnostics)?,
-            None => self.document.diagnostics(diagnostics),
-        }
-        let mut nested = std::mem::take(&mut self.nested);
-        nested.sort_by_key(|(seq, _, _)| *seq);
-        for (_, grid, diagnostics) in nested {
-            self.document
-                .grid_with(grid, Location::default(), diagnostics)?;
-        }
-        Ok(())
+        self.nested
+            .finish(self.document, (seq, nested), (grid, diagnostics))
     }
 
     fn field_char(&mut self, element: &BytesStart<'_>) {

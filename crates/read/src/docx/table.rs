@@ -12,6 +12,7 @@
 use jixiao_grid::{Cell, Diagnostic, GridBuilder, Location};
 
 use super::tidy;
+use crate::{DocumentBuilder, ReadError};
 
 /// The most grid columns a table may have. Word allows 63 and LibreOffice 1024; the cap only
 /// keeps a hostile `w:gridSpan` or `w:gridBefore` from making the grid allocate without bound.
@@ -407,6 +408,40 @@ fn preview(text: &str) -> String {
     match text.char_indices().nth(MAX) {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text.to_string(),
+    }
+}
+
+/// Finished tables nested in the open top-level table of a Word document, with their
+/// repairs, in the order they began. Shared by the .docx, .doc and RTF readers: a nested grid
+/// is added right after its top-level table, as Word shows it.
+#[derive(Debug, Default)]
+pub(crate) struct NestedTables(Vec<(usize, GridBuilder, Vec<Diagnostic>)>);
+
+impl NestedTables {
+    /// Adds a finished table: a nested one (`nested`) waits for its top-level table, a
+    /// top-level one is added to the document at once, the nested ones after it. A table
+    /// without cells leaves only its diagnostics.
+    pub(crate) fn finish(
+        &mut self,
+        document: &mut DocumentBuilder<'_>,
+        (seq, nested): (usize, bool),
+        (grid, diagnostics): (Option<GridBuilder>, Vec<Diagnostic>),
+    ) -> Result<(), ReadError> {
+        let Some(grid) = grid else {
+            document.diagnostics(diagnostics);
+            return Ok(());
+        };
+        if nested {
+            self.0.push((seq, grid, diagnostics));
+            return Ok(());
+        }
+        document.grid_with(grid, Location::default(), diagnostics)?;
+        let mut waiting = std::mem::take(&mut self.0);
+        waiting.sort_by_key(|(seq, _, _)| *seq);
+        for (_, grid, diagnostics) in waiting {
+            document.grid_with(grid, Location::default(), diagnostics)?;
+        }
+        Ok(())
     }
 }
 

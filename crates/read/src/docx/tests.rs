@@ -43,7 +43,7 @@ fn docx(body: &str) -> Vec<u8> {
 }
 
 fn read_body(body: &str) -> Document {
-    crate::read(crate::Format::Docx, &docx(body), None, &Limits::default()).expect("readable")
+    crate::read_default(crate::Format::Docx, &docx(body)).expect("readable")
 }
 
 /// A paragraph with one run of text.
@@ -554,8 +554,7 @@ fn strict_namespace_documents_read_alike() {
         )
     );
     let bytes = package(&[("word/document.xml", document_xml(STRICT, &body).as_bytes())]);
-    let document =
-        crate::read(crate::Format::Docx, &bytes, None, &Limits::default()).expect("strict");
+    let document = crate::read_default(crate::Format::Docx, &bytes).expect("strict");
     assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["标题"]);
     assert_eq!(grids(&document)[0].cells()[0].row_span, 2);
 }
@@ -584,8 +583,7 @@ fn billion_laughs_doctype_is_never_expanded() {
          <w:p><w:r><w:t>前&lol9;后</w:t></w:r></w:p></w:body></w:document>"
     );
     let bytes = package(&[("word/document.xml", xml.as_bytes())]);
-    let document =
-        crate::read(crate::Format::Docx, &bytes, None, &Limits::default()).expect("read");
+    let document = crate::read_default(crate::Format::Docx, &bytes).expect("read");
     assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["前后"]);
     assert_eq!(codes(&document), ["entity_not_expanded"]);
     assert!(document.diagnostics[0].lost);
@@ -619,37 +617,24 @@ fn deep_nesting_stops_with_too_large() {
 
     // Plain element nesting (no tables) is bounded too.
     let deep = format!("{}{}", "<w:sdt>".repeat(10_000), "</w:sdt>".repeat(10_000));
-    let error = crate::read(crate::Format::Docx, &docx(&deep), None, &Limits::default())
-        .expect_err("too deep");
+    let error = crate::read_default(crate::Format::Docx, &docx(&deep)).expect_err("too deep");
     assert_eq!(error.code(), "too_large");
 }
 
 #[test]
 fn damaged_packages_are_unreadable_with_clear_messages() {
     let bytes = docx(&p("x"));
-    let error = crate::read(
-        crate::Format::Docx,
-        &bytes[..bytes.len() / 2],
-        None,
-        &Limits::default(),
-    )
-    .expect_err("truncated");
+    let error =
+        crate::read_default(crate::Format::Docx, &bytes[..bytes.len() / 2]).expect_err("truncated");
     assert_eq!(error.code(), "unreadable");
     assert!(error.to_string().contains("truncated"), "{error}");
 
     let bytes = package(&[("word/styles.xml", b"<w:styles/>")]);
-    let error = crate::read(crate::Format::Docx, &bytes, None, &Limits::default())
-        .expect_err("no main part");
+    let error = crate::read_default(crate::Format::Docx, &bytes).expect_err("no main part");
     assert_eq!(error.code(), "unreadable");
     assert!(error.to_string().contains("word/document.xml"), "{error}");
 
-    let error = crate::read(
-        crate::Format::Docx,
-        b"not a zip at all",
-        None,
-        &Limits::default(),
-    )
-    .expect_err("not zip");
+    let error = crate::read_default(crate::Format::Docx, b"not a zip at all").expect_err("not zip");
     assert_eq!(error.code(), "unreadable");
 }
 
@@ -661,16 +646,14 @@ fn xml_broken_midway_keeps_what_came_before() {
         table(1, &[tr(&[tc("", &p("a"))])])
     );
     let bytes = package(&[("word/document.xml", xml.as_bytes())]);
-    let document =
-        crate::read(crate::Format::Docx, &bytes, None, &Limits::default()).expect("partial");
+    let document = crate::read_default(crate::Format::Docx, &bytes).expect("partial");
     assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["标题"]);
     assert_eq!(grids(&document).len(), 1);
     assert_eq!(codes(&document), ["xml_damaged"]);
     assert!(document.diagnostics[0].lost);
 
     let bytes = package(&[("word/document.xml", b"<w:document><<<")]);
-    let error = crate::read(crate::Format::Docx, &bytes, None, &Limits::default())
-        .expect_err("broken at once");
+    let error = crate::read_default(crate::Format::Docx, &bytes).expect_err("broken at once");
     assert_eq!(error.code(), "unreadable");
     assert!(error.to_string().contains("not well-formed"), "{error}");
 }
@@ -685,8 +668,7 @@ fn main_part_is_found_through_the_package_relationships() {
             document_xml(TRANSITIONAL, &p("别处")).as_bytes(),
         ),
     ]);
-    let document =
-        crate::read(crate::Format::Docx, &bytes, None, &Limits::default()).expect("found");
+    let document = crate::read_default(crate::Format::Docx, &bytes).expect("found");
     assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["别处"]);
 }
 
@@ -695,11 +677,9 @@ fn utf16_and_invalid_utf8_parts_are_decoded() {
     let xml = document_xml(TRANSITIONAL, &p("二〇二四"));
     let mut utf16 = vec![0xFF, 0xFE];
     utf16.extend(xml.encode_utf16().flat_map(u16::to_le_bytes));
-    let document = crate::read(
+    let document = crate::read_default(
         crate::Format::Docx,
         &package(&[("word/document.xml", &utf16)]),
-        None,
-        &Limits::default(),
     )
     .expect("utf-16");
     assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["二〇二四"]);
@@ -707,11 +687,9 @@ fn utf16_and_invalid_utf8_parts_are_decoded() {
     let mut bad = document_xml(TRANSITIONAL, &p("好@坏")).into_bytes();
     let at = bad.iter().position(|&b| b == b'@').expect("marker");
     bad[at] = 0xFF;
-    let document = crate::read(
+    let document = crate::read_default(
         crate::Format::Docx,
         &package(&[("word/document.xml", &bad)]),
-        None,
-        &Limits::default(),
     )
     .expect("lossy");
     assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["好\u{FFFD}坏"]);
@@ -765,8 +743,7 @@ fn docx_rs_merges_are_read() {
         .build()
         .pack(&mut out)
         .expect("pack");
-    let document =
-        crate::read(crate::Format::Docx, out.get_ref(), None, &Limits::default()).expect("read");
+    let document = crate::read_default(crate::Format::Docx, out.get_ref()).expect("read");
     assert_eq!(
         document.paragraphs().collect::<Vec<_>>(),
         ["1、测试绩效目标表"]
@@ -794,11 +771,9 @@ fn corpus_xml() -> Vec<u8> {
 #[test]
 fn real_document_cut_anywhere_reads_as_far_as_it_goes() {
     let xml = corpus_xml();
-    let whole = crate::read(
+    let whole = crate::read_default(
         crate::Format::Docx,
         &package(&[("word/document.xml", &xml)]),
-        None,
-        &Limits::default(),
     )
     .expect("whole");
     let all_grids = whole.grids().count();
@@ -809,7 +784,7 @@ fn real_document_cut_anywhere_reads_as_far_as_it_goes() {
             cut -= 1;
         }
         let bytes = package(&[("word/document.xml", &xml[..cut])]);
-        let document = crate::read(crate::Format::Docx, &bytes, None, &Limits::default())
+        let document = crate::read_default(crate::Format::Docx, &bytes)
             .unwrap_or_else(|error| panic!("cut at {cut}: {error}"));
         let lost: Vec<_> = document.diagnostics.iter().filter(|d| d.lost).collect();
         assert!(

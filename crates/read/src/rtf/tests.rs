@@ -14,13 +14,7 @@ fn fixture(path: &str) -> Vec<u8> {
 }
 
 fn rtf(text: &str) -> Document {
-    crate::read(
-        crate::Format::Doc,
-        text.as_bytes(),
-        None,
-        &Limits::default(),
-    )
-    .expect("reads")
+    crate::read_default(crate::Format::Doc, text.as_bytes()).expect("reads")
 }
 
 fn blocks(document: &Document) -> Vec<String> {
@@ -37,20 +31,11 @@ fn blocks(document: &Document) -> Vec<String> {
 #[test]
 fn libreoffice_rtf_reads_as_its_docx_twin() {
     for stem in STEMS {
-        let document = crate::read(
-            crate::Format::Doc,
-            &fixture(&format!("rtf/{stem}.rtf")),
-            None,
-            &Limits::default(),
-        )
-        .unwrap_or_else(|error| panic!("{stem}.rtf: {error}"));
-        let docx = crate::read(
-            crate::Format::Docx,
-            &fixture(&format!("docx/{stem}.docx")),
-            None,
-            &Limits::default(),
-        )
-        .expect("docx");
+        let document =
+            crate::read_default(crate::Format::Doc, &fixture(&format!("rtf/{stem}.rtf")))
+                .unwrap_or_else(|error| panic!("{stem}.rtf: {error}"));
+        let docx = crate::read_default(crate::Format::Docx, &fixture(&format!("docx/{stem}.docx")))
+            .expect("docx");
         assert_eq!(blocks(&document), blocks(&docx), "{stem}");
     }
 }
@@ -130,13 +115,7 @@ fn nested_tables_are_read_once() {
 #[test]
 fn hostile_rtf_is_bounded() {
     let deep = format!("{{\\rtf1 {}", "{".repeat(100_000));
-    let error = crate::read(
-        crate::Format::Doc,
-        deep.as_bytes(),
-        None,
-        &Limits::default(),
-    )
-    .expect_err("too deep");
+    let error = crate::read_default(crate::Format::Doc, deep.as_bytes()).expect_err("too deep");
     assert_eq!(error.code(), "too_large");
     // Cut short: read as far as it goes, with a loss warning.
     let document = rtf(r"{\rtf1\ansi first\par {\b second");

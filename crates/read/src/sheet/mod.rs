@@ -791,13 +791,12 @@ mod tests {
     #[test]
     fn compound_files_without_a_workbook_are_unreadable() {
         let doc = build(&[("WordDocument", b"w")]);
-        let error =
-            crate::read(crate::Format::Xls, &doc, None, &Limits::default()).expect_err("doc");
+        let error = crate::read_default(crate::Format::Xls, &doc).expect_err("doc");
         assert_eq!(error.code(), "unreadable");
         assert!(error.to_string().contains("Word document"), "{error}");
         let empty = build(&[("Other", b"x")]);
         assert_eq!(
-            crate::read(crate::Format::Xls, &empty, None, &Limits::default())
+            crate::read_default(crate::Format::Xls, &empty)
                 .expect_err("none")
                 .code(),
             "unreadable"

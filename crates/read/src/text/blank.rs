@@ -148,7 +148,6 @@ fn finish_row(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Limits;
     use jixiao_grid::Block;
 
     #[test]
@@ -165,13 +164,7 @@ mod tests {
         let text = "1、办公设备购置绩效目标表\n\n\n项目名称\n\n办公设备购置\n\n\n\
                     一级指标\n\n二级指标\n\n指标值\n\n\n产出指标\n\n数量指标\n\n≥5台\n\n\n\
                     &nbsp;\n\n质量指标\n第二段\n\n  \n\n\n下一张表\n";
-        let document = crate::read(
-            crate::Format::Text,
-            text.as_bytes(),
-            None,
-            &Limits::default(),
-        )
-        .expect("reads");
+        let document = crate::read_default(crate::Format::Text, text.as_bytes()).expect("reads");
         let Block::Paragraph(title) = &document.blocks[0] else {
             panic!("a title first")
         };

@@ -275,17 +275,10 @@ fn followed_by_width(widths: &[usize], blanks: &[usize], mut index: usize, width
 
 #[cfg(test)]
 mod tests {
-    use crate::Limits;
     use jixiao_grid::{Block, Document};
 
     fn read(text: &str) -> Document {
-        crate::read(
-            crate::Format::Text,
-            text.as_bytes(),
-            Some("txt"),
-            &Limits::default(),
-        )
-        .expect("reads")
+        super::super::read_txt(text)
     }
 
     /// Each grid as rows of cell texts, and each paragraph as a one-element row marked `¶`.

@@ -141,7 +141,6 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Limits;
 
     #[test]
     fn rows_rules_escapes_and_breaks() {
@@ -153,13 +152,7 @@ mod tests {
         assert_eq!(split_row("| a \\| b | c |"), [" a | b ", " c "]);
         let text = "标题\n\n| 一级指标 | 二级指标 | 指标值 |\n|---|---|---|\n\
                     | 产出指标 | 数量指标 | ≥5台<br>或更多 |\n|  | 质量指标 | 100% |\n\n后记\n";
-        let document = crate::read(
-            crate::Format::Text,
-            text.as_bytes(),
-            None,
-            &Limits::default(),
-        )
-        .expect("reads");
+        let document = crate::read_default(crate::Format::Text, text.as_bytes()).expect("reads");
         let grid = document.grids().next().expect("a table");
         assert_eq!(grid.rows(), 3);
         assert_eq!(grid.row_cells(1)[2].text, "≥5台\n或更多");

@@ -331,6 +331,18 @@ impl<'d, 'l> Sink<'d, 'l> {
     }
 }
 
+/// Reads `text` as a `.txt` file under the default limits, as the dialects' tests do.
+#[cfg(test)]
+pub(crate) fn read_txt(text: &str) -> jixiao_grid::Document {
+    crate::read(
+        crate::Format::Text,
+        text.as_bytes(),
+        Some("txt"),
+        &crate::Limits::default(),
+    )
+    .expect("reads")
+}
+
 /// A 1-based line number from a 0-based line index, saturating on absurd inputs.
 pub(crate) fn line_number(index: usize) -> u32 {
     u32::try_from(index.saturating_add(1)).unwrap_or(u32::MAX)
@@ -485,13 +497,8 @@ mod tests {
         ];
         for input in inputs {
             let start = std::time::Instant::now();
-            let document = crate::read(
-                crate::Format::Text,
-                input.as_bytes(),
-                None,
-                &Limits::default(),
-            )
-            .expect("reads");
+            let document =
+                crate::read_default(crate::Format::Text, input.as_bytes()).expect("reads");
             assert!(!document.blocks.is_empty());
             assert!(start.elapsed().as_secs() < 20, "{}", &input[..20]);
         }

@@ -258,17 +258,10 @@ fn guessed_rows(block: &[Token]) -> Vec<RowDraft> {
 
 #[cfg(test)]
 mod tests {
-    use crate::Limits;
     use jixiao_grid::Block;
 
     fn rows(text: &str) -> Vec<Vec<String>> {
-        let document = crate::read(
-            crate::Format::Text,
-            text.as_bytes(),
-            None,
-            &Limits::default(),
-        )
-        .expect("reads");
+        let document = crate::read_default(crate::Format::Text, text.as_bytes()).expect("reads");
         let grid = document.grids().next().expect("a table");
         (0..grid.rows())
             .map(|row| {
@@ -296,13 +289,7 @@ mod tests {
                 ["", "", "≤5万元"],
             ]
         );
-        let document = crate::read(
-            crate::Format::Text,
-            text.as_bytes(),
-            None,
-            &Limits::default(),
-        )
-        .expect("reads");
+        let document = crate::read_default(crate::Format::Text, text.as_bytes()).expect("reads");
         assert!(matches!(&document.blocks[0], Block::Paragraph(p) if p.text == "绩效目标表"));
         assert!(
             document.diagnostics.is_empty(),
@@ -314,13 +301,7 @@ mod tests {
     #[test]
     fn rows_that_agree_on_no_width_are_guessed_and_reported() {
         let text = "|\na |\nb |\n|||\nc |\n";
-        let document = crate::read(
-            crate::Format::Text,
-            text.as_bytes(),
-            None,
-            &Limits::default(),
-        )
-        .expect("reads");
+        let document = crate::read_default(crate::Format::Text, text.as_bytes()).expect("reads");
         assert!(
             document
                 .diagnostics

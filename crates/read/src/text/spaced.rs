@@ -147,7 +147,6 @@ fn finish_block(block: Vec<(u32, &str)>, sink: &mut Sink<'_, '_>) -> Result<(), 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Limits;
 
     #[test]
     fn segments_measure_display_columns() {
@@ -170,13 +169,7 @@ mod tests {
             "产出指标  数量指标  ≥5台\n",
             "          质量指标  100%\n\n完\n"
         );
-        let document = crate::read(
-            crate::Format::Text,
-            text.as_bytes(),
-            None,
-            &Limits::default(),
-        )
-        .expect("reads");
+        let document = crate::read_default(crate::Format::Text, text.as_bytes()).expect("reads");
         let grid = document.grids().next().expect("a table");
         assert_eq!((grid.rows(), grid.cols()), (3, 3));
         assert_eq!(grid.row_cells(2)[0].text, "");

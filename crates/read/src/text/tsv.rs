@@ -69,17 +69,10 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError
 
 #[cfg(test)]
 mod tests {
-    use crate::Limits;
     use jixiao_grid::{Block, Document};
 
     fn read(text: &str) -> Document {
-        crate::read(
-            crate::Format::Text,
-            text.as_bytes(),
-            Some("txt"),
-            &Limits::default(),
-        )
-        .expect("reads")
+        super::super::read_txt(text)
     }
 
     fn texts(document: &Document) -> Vec<String> {
