@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{DOCUMENTS, compare_with_gold, gold, indicator_tables, read_fixture, squash};
+use common::read_fixture;
 use encoding_rs::GBK;
 use jixiao_read::grid::{Block, CHECKED, Document, Grid, UNCHECKED};
 use jixiao_read::{Format, Limits, detect, read};
@@ -346,67 +346,6 @@ fn cell_limit_is_enforced() {
         "{:?}",
         started.elapsed()
     );
-}
-
-#[test]
-fn corpus_pages_match_the_gold() {
-    for name in DOCUMENTS {
-        let bytes = read_fixture(&format!("fixtures/html/{name}.html"));
-        assert_eq!(detect(&bytes, Some("html")), Format::Html);
-        let document =
-            jixiao_read::read(jixiao_read::Format::Html, &bytes, None, &Limits::default())
-                .expect("read");
-        assert!(
-            document.diagnostics.is_empty(),
-            "{name}: {:?}",
-            document.diagnostics
-        );
-        assert_eq!(document.encoding.as_deref(), Some("utf-8"));
-        let tables = gold(name).len();
-        assert_eq!(
-            document.grids().count(),
-            tables,
-            "{name}: one grid per table"
-        );
-
-        // Each table's title is among the two paragraphs just before it.
-        let mut recent: Vec<&str> = Vec::new();
-        let mut titled = 0;
-        for block in &document.blocks {
-            match block {
-                Block::Paragraph(paragraph) => recent.push(&paragraph.text),
-                Block::Table(_) => {
-                    let window = &recent[recent.len().saturating_sub(2)..];
-                    assert!(
-                        window
-                            .iter()
-                            .any(|text| squash(text).ends_with("绩效目标表")),
-                        "{name}: no title before table {}: {window:?}",
-                        titled + 1
-                    );
-                    titled += 1;
-                    recent.clear();
-                }
-            }
-        }
-        assert_eq!(titled, tables);
-
-        let found = indicator_tables(&document);
-        assert_eq!(found.len(), tables, "{name}: a 一级指标 header per table");
-        for table in &found {
-            let grid = document.grids().nth(table.grid).expect("grid");
-            let output = table
-                .rows
-                .iter()
-                .filter_map(|row| grid.slot(row.row, table.level1_col))
-                .find(|slot| slot.is_origin && squash(&slot.cell.text) == "产出指标")
-                .expect("a 产出指标 cell")
-                .cell;
-            assert!(output.row_span >= 3, "{name}: 产出指标 spans its rows");
-        }
-        let corrections = compare_with_gold(&document, name, "html");
-        assert_eq!(corrections, if name.starts_with("000") { 3 } else { 0 });
-    }
 }
 
 #[test]
