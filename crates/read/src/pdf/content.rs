@@ -20,6 +20,7 @@ use super::cmap::Mapped;
 use super::font::Font;
 use super::lexer::{Lexer, Token};
 use super::objects::Objects;
+use super::tolerance::{GLYPH_CENTRE_HEIGHT, MAX_RULE_THICKNESS};
 use crate::{Deadline, DocumentBuilder, Limits, ReadError};
 
 /// Most glyphs kept from one page; a page with more is cut and reported.
@@ -40,8 +41,6 @@ pub(crate) const MAX_FORM_WORK_PER_PAGE: usize = 64 << 20;
 const FORM_RUN_COST: usize = 256;
 /// Deepest `q` nesting kept; deeper saves are ignored (and so are their restores).
 const MAX_SAVE_DEPTH: usize = 256;
-/// Thickest filled rectangle still read as a rule, in points.
-const MAX_RULE_THICKNESS: f64 = 3.0;
 
 /// An affine matrix `[a b c d e f]`, as PDF writes them.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -877,7 +876,7 @@ impl<'o, 'a> Interpreter<'o, 'a> {
                 (
                     render.apply(0.0, 0.0),
                     render.apply(width, 0.0),
-                    render.apply(width / 2.0, 0.35),
+                    render.apply(width / 2.0, GLYPH_CENTRE_HEIGHT),
                 )
             };
             let direction = if vertical {

@@ -18,6 +18,7 @@ use jixiao_grid::{Diagnostic, Source};
 
 use super::layout::{Item, TextLine, join_wrapped};
 use super::tables::Table;
+use super::tolerance::{MARGIN_BAND, PARAGRAPH_SIZE_RATIO};
 use crate::{DocumentBuilder, ReadError};
 
 /// The items of one page.
@@ -27,9 +28,6 @@ pub(crate) struct PageItems {
     pub height: f64,
     pub items: Vec<Item>,
 }
-
-/// Share of the page height, from the top or bottom edge, where running text lives.
-const MARGIN_BAND: f64 = 0.1;
 
 /// Adds the document's blocks from its pages, in reading order.
 pub(crate) fn assemble(
@@ -158,7 +156,7 @@ fn continues(open: &OpenParagraph, line: &TextLine, page: u32) -> bool {
         return false;
     }
     let ratio = line.size / previous.size.max(0.1);
-    if !(0.8..=1.25).contains(&ratio) {
+    if !(1.0 / PARAGRAPH_SIZE_RATIO..=PARAGRAPH_SIZE_RATIO).contains(&ratio) {
         return false;
     }
     let wrapped = previous.x1 >= open.right_margin - previous.size * 2.0;

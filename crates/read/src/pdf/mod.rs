@@ -41,6 +41,7 @@ mod layout;
 mod lexer;
 mod objects;
 mod tables;
+mod tolerance;
 mod truetype;
 
 use jixiao_grid::{Diagnostic, Location};

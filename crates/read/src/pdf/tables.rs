@@ -20,14 +20,7 @@
 use jixiao_grid::{Cell, GridBuilder, Location, Source};
 
 use super::layout::{Fragment, join_wrapped, starts_with_item_marker};
-
-/// Outer edges of two fragments of one table differ by at most this (points).
-const EDGE_TOLERANCE: f64 = 3.0;
-/// Column boundaries of two fragments match within this (points).
-const COLUMN_TOLERANCE: f64 = 3.0;
-/// A table "runs to the foot of its page" when it ends in this share of the page height
-/// from the bottom, and a continuation starts in this share from the top.
-const PAGE_END_BAND: f64 = 0.15;
+use super::tolerance::{COLUMN_TOLERANCE, EDGE_TOLERANCE, PAGE_END_BAND};
 
 /// A cell of a table being joined, with rows counted from the table's first row.
 #[derive(Debug, Clone, PartialEq)]
