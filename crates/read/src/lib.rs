@@ -66,7 +66,7 @@ pub fn read(
             "the file is empty (0 bytes): there is nothing to read".to_string(),
         ));
     }
-    let mut document = limits.start();
+    let mut document = limits.start().with_extension(extension);
     match format {
         Format::Docx => docx::read(bytes, &mut document)?,
         Format::Doc => doc::read(bytes, &mut document)?,
@@ -74,7 +74,7 @@ pub fn read(
         Format::Xls => sheet::read_xls(bytes, &mut document)?,
         Format::Pdf => pdf::read(bytes, &mut document)?,
         Format::Html => html::read(bytes, &mut document)?,
-        Format::Text => text::read(bytes, extension, &mut document)?,
+        Format::Text => text::read(bytes, &mut document)?,
     }
     Ok(document.finish())
 }

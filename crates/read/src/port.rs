@@ -84,6 +84,9 @@ pub struct DocumentBuilder<'l> {
     reserved: usize,
     /// Grids added so far: the index of the next one.
     grids: u32,
+    /// The file's extension, if it has one: some formats decode by it (text) or name it in
+    /// their messages.
+    extension: Option<String>,
 }
 
 impl<'l> DocumentBuilder<'l> {
@@ -96,7 +99,19 @@ impl<'l> DocumentBuilder<'l> {
             cells: 0,
             reserved: 0,
             grids: 0,
+            extension: None,
         }
+    }
+
+    /// The same builder, for a file with this extension.
+    pub fn with_extension(mut self, extension: Option<&str>) -> Self {
+        self.extension = extension.map(str::to_string);
+        self
+    }
+
+    /// The file's extension, if it has one.
+    pub fn extension(&self) -> Option<&str> {
+        self.extension.as_deref()
     }
 
     /// The configuration of this read.

@@ -42,13 +42,11 @@ use crate::{DocumentBuilder, ReadError};
 
 /// Reads pasted text. Fails only for a file that is not text at all (empty, only whitespace,
 /// binary data) or that passes a limit; anything odd inside is read as well as possible and
-/// reported in the document's diagnostics. `extension` is the file's, if any: it helps decode
-/// the bytes and names a mislabelled file.
-pub fn read(
-    bytes: &[u8],
-    extension: Option<&str>,
-    document: &mut DocumentBuilder<'_>,
-) -> Result<(), ReadError> {
+/// reported in the document's diagnostics. The file's extension, if any, helps decode the
+/// bytes and names a mislabelled file.
+pub fn read(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), ReadError> {
+    let extension = document.extension().map(str::to_string);
+    let extension = extension.as_deref();
     let decoded = decode::decode(bytes, extension)?;
     document.encoding(decoded.encoding);
     document.diagnostics(decoded.diagnostics);
