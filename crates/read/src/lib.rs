@@ -33,6 +33,7 @@ mod error;
 mod format;
 pub mod html;
 pub mod limits;
+mod page_number;
 pub mod pdf;
 pub mod port;
 pub mod rtf;

@@ -171,48 +171,6 @@ fn continues(open: &OpenParagraph, line: &TextLine, page: u32) -> bool {
     }
 }
 
-/// True for lines that are only a page number.
-fn is_page_number(text: &str) -> bool {
-    let compact: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            other => other,
-        })
-        .collect();
-    // Three digits at most: a lone `2024` is a year, not a page.
-    let digits = |s: &str| !s.is_empty() && s.len() <= 3 && s.chars().all(|c| c.is_ascii_digit());
-    let trimmed = compact.trim_matches(|c| matches!(c, '-' | '－' | '—' | '–' | '·' | '•'));
-    if digits(trimmed) {
-        return true;
-    }
-    if let Some((a, b)) = trimmed.split_once('/')
-        && digits(a)
-        && digits(b)
-    {
-        return true;
-    }
-    let lower = trimmed.to_ascii_lowercase();
-    if let Some(rest) = lower.strip_prefix("page") {
-        let rest = rest.replace("of", "/");
-        return rest.split('/').all(digits);
-    }
-    // 第3页, 第3页共9页, 第3页/共9页.
-    if let Some(rest) = trimmed.strip_prefix('第')
-        && let Some((number, tail)) = rest.split_once('页')
-        && digits(number)
-    {
-        let tail = tail.trim_start_matches([',', '，', '/']);
-        return tail.is_empty()
-            || tail
-                .strip_prefix('共')
-                .and_then(|t| t.strip_suffix('页'))
-                .is_some_and(digits);
-    }
-    false
-}
-
 /// The text of a line with digits and white space taken out, to recognise running text
 /// that carries a page number.
 fn running_key(text: &str) -> String {
@@ -267,7 +225,8 @@ fn remove_running_text(pages: &mut [PageItems]) {
             .into_iter()
             .filter(|&index| match &page.items[index] {
                 Item::Line(line) => {
-                    is_page_number(&line.text) || repeated(&running_key(&line.text))
+                    crate::page_number::is_page_number(&line.text)
+                        || repeated(&running_key(&line.text))
                 }
                 Item::Table(_) => false,
             })
@@ -318,10 +277,10 @@ mod tests {
             "－１－",
             "２",
         ] {
-            assert!(is_page_number(yes), "{yes}");
+            assert!(crate::page_number::is_page_number(yes), "{yes}");
         }
         for no in ["2024", "第一部分", "3月底", "项目名称", "1、"] {
-            assert!(!is_page_number(no), "{no}");
+            assert!(!crate::page_number::is_page_number(no), "{no}");
         }
     }
 

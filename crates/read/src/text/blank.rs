@@ -17,9 +17,10 @@
 //! A group of lines that makes a single cell is a paragraph, and ends the table: titles and
 //! text around the table are written this way too. Page numbers are dropped as elsewhere.
 
-use super::clean::{clean, is_page_debris};
+use super::clean::clean;
 use super::{CellDraft, RowDraft, Sink, line_number};
 use crate::ReadError;
+use crate::page_number::is_page_number;
 
 /// True for a line that stands for an empty cell: not empty, but nothing but spaces and
 /// non-breaking spaces, written or as `&nbsp;` / `&#160;`.
@@ -134,7 +135,7 @@ fn finish_row(
     let Some(cell) = cells.into_iter().next() else {
         return Ok(());
     };
-    if is_page_debris(&cell.text) {
+    if is_page_number(&cell.text) {
         sink.page_debris(cell.line, &cell.text);
         return Ok(());
     }

@@ -26,9 +26,10 @@ use std::borrow::Cow;
 
 use jixiao_grid::{Diagnostic, Location};
 
-use super::clean::{clean, is_page_debris, looks_like_title};
+use super::clean::{clean, looks_like_title};
 use super::{CellDraft, RowDraft, Sink, line_number};
 use crate::ReadError;
+use crate::page_number::is_page_number;
 
 /// How many split rows in a row the rejoin check looks ahead through before it gives up.
 const MAX_LOOKAHEAD_RUNS: usize = 8;
@@ -75,7 +76,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError
                 continue_cell(rows, line, &cleaned.text, 0);
                 continue;
             }
-            if !in_cell && !title && is_page_debris(raw) {
+            if !in_cell && !title && is_page_number(raw) {
                 sink.page_debris(line, raw);
                 continue;
             }
@@ -90,7 +91,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError
             if let Some(rows) = table.take() {
                 finish_table(rows, sink)?;
             }
-        } else if is_page_debris(raw) {
+        } else if is_page_number(raw) {
             sink.page_debris(line, raw);
             continue;
         }

@@ -11,9 +11,10 @@
 //! break. The rule line under the header is dropped. Any other line is a paragraph and ends the
 //! table.
 
-use super::clean::{clean, is_page_debris};
+use super::clean::clean;
 use super::{CellDraft, RowDraft, Sink, line_number};
 use crate::ReadError;
+use crate::page_number::is_page_number;
 
 /// True for a Markdown table row: `| … |` with at least two cells.
 pub(crate) fn is_row(raw: &str) -> bool {
@@ -123,7 +124,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError
         if raw.trim().is_empty() {
             continue;
         }
-        if is_page_debris(raw) {
+        if is_page_number(raw) {
             sink.page_debris(line, raw);
             continue;
         }

@@ -24,9 +24,10 @@
 
 use jixiao_grid::{Diagnostic, Location};
 
-use super::clean::{clean, is_page_debris};
+use super::clean::clean;
 use super::{CellDraft, RowDraft, Sink, line_number};
 use crate::ReadError;
+use crate::page_number::is_page_number;
 
 /// The widest table the width search tries.
 const MAX_COLUMNS: usize = 64;
@@ -82,7 +83,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError
         if raw.trim().is_empty() {
             continue;
         }
-        if is_page_debris(raw) {
+        if is_page_number(raw) {
             sink.page_debris(line, raw);
             continue;
         }

@@ -16,9 +16,10 @@
 
 use jixiao_grid::char_width;
 
-use super::clean::{clean, is_page_debris};
+use super::clean::clean;
 use super::{CellDraft, RowDraft, Sink, line_number};
 use crate::ReadError;
+use crate::page_number::is_page_number;
 
 /// The cells of a line: (display column where the cell starts, text).
 fn segments(line: &str) -> Vec<(usize, String)> {
@@ -83,7 +84,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError
 fn finish_block(block: Vec<(u32, &str)>, sink: &mut Sink<'_, '_>) -> Result<(), ReadError> {
     if block.iter().filter(|(_, raw)| has_gap(raw)).count() < 2 {
         for (line, raw) in block {
-            if is_page_debris(raw) {
+            if is_page_number(raw) {
                 sink.page_debris(line, raw);
                 continue;
             }
@@ -95,7 +96,7 @@ fn finish_block(block: Vec<(u32, &str)>, sink: &mut Sink<'_, '_>) -> Result<(), 
     let rows: Vec<(u32, Vec<(usize, String)>)> = block
         .iter()
         .filter(|(line, raw)| {
-            if is_page_debris(raw) {
+            if is_page_number(raw) {
                 sink.page_debris(*line, raw);
                 false
             } else {

@@ -14,9 +14,10 @@
 //! tab is a paragraph and ends it. Every cell is kept, trailing empty ones included, so that
 //! positions hold.
 
-use super::clean::{clean, is_page_debris};
+use super::clean::clean;
 use super::{CellDraft, RowDraft, Sink, line_number};
 use crate::ReadError;
+use crate::page_number::is_page_number;
 
 /// Reads `text` in the tab-separated dialect into `sink`.
 pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError> {
@@ -50,7 +51,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError
             blank += 1;
             continue;
         }
-        if is_page_debris(raw) {
+        if is_page_number(raw) {
             sink.page_debris(line, raw);
             continue;
         }

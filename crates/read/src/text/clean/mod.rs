@@ -19,7 +19,7 @@ mod debris;
 mod fields;
 mod markup;
 
-pub(crate) use debris::{is_page_debris, looks_like_title};
+pub(crate) use debris::looks_like_title;
 use fields::*;
 use markup::*;
 
@@ -208,7 +208,7 @@ mod tests {
             "Page 3",
             "page 3 of 10",
         ] {
-            assert!(is_page_debris(line), "{line}");
+            assert!(crate::page_number::is_page_number(line), "{line}");
         }
         for line in [
             "2024",
@@ -220,7 +220,7 @@ mod tests {
             "",
             "Pages",
         ] {
-            assert!(!is_page_debris(line), "{line}");
+            assert!(!crate::page_number::is_page_number(line), "{line}");
         }
     }
 
