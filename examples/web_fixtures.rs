@@ -15,8 +15,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use jixiao_read::Limits;
 use jixiao_read::grid::{Block, Document, Grid};
-use jixiao_read::{Limits, text};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,7 +28,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for path in sorted_files(Path::new(seeds), "txt")? {
         let stem = stem(&path);
         let bytes = std::fs::read(&path)?;
-        let document = text::read(&bytes, Some("txt"), &Limits::default())?;
+        let document = jixiao_read::read(
+            jixiao_read::Format::Text,
+            &bytes,
+            Some("txt"),
+            &Limits::default(),
+        )?;
         for (dialect, write) in DIALECTS {
             let dir = out.join("text").join(dialect);
             std::fs::create_dir_all(&dir)?;
@@ -268,23 +273,7 @@ fn tsv_ragged(document: &Document) -> String {
 
 /// Display width: two for CJK and full-width characters (as the space-aligned reader counts).
 fn width(text: &str) -> usize {
-    text.chars()
-        .map(|c| match c as u32 {
-            0x1100..=0x115F
-            | 0x2E80..=0x303E
-            | 0x3041..=0x33FF
-            | 0x3400..=0x4DBF
-            | 0x4E00..=0x9FFF
-            | 0xA000..=0xA4CF
-            | 0xAC00..=0xD7A3
-            | 0xF900..=0xFAFF
-            | 0xFE30..=0xFE4F
-            | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6
-            | 0x20000..=0x3FFFD => 2,
-            _ => 1,
-        })
-        .sum()
+    text.chars().map(jixiao_read::grid::char_width).sum()
 }
 
 /// Columns padded with spaces to a common start, two spaces apart; a cell of several lines is

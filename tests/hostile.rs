@@ -853,7 +853,7 @@ fn a_spent_time_budget_stops_every_reader() {
 /// Reads `bytes` with the reader their content calls for, outside any panic guard of the
 /// pipeline, so that a panic escaping the reader fails the test.
 fn read_unguarded(bytes: &[u8], extension: &str) -> Result<jixiao_grid::Document, String> {
-    let limits = jixiao_read::Limits::default().start();
+    let limits = jixiao_read::Limits::default();
     let format = jixiao_read::detect(bytes, Some(extension));
     jixiao_read::read(format, bytes, Some(extension), &limits)
         .map_err(|error| format!("{}: {error}", error.code()))

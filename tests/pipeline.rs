@@ -21,8 +21,7 @@ fn small_limits(max_input_bytes: u64) -> Options {
 }
 
 /// An extractor that finds the rich extraction in any bytes, with one reader diagnostic.
-fn finds_tables(_: &[u8], extension: Option<&str>, limits: &Limits) -> Extracted {
-    assert!(limits.deadline.is_some(), "the file's clock was started");
+fn finds_tables(_: &[u8], extension: Option<&str>, _: &Limits) -> Extracted {
     let document = GridDocument {
         encoding: Some("utf-8".to_string()),
         pages: extension.map(|_| 2),

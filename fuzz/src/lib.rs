@@ -34,7 +34,6 @@ pub fn limits() -> Limits {
         timeout: Some(Duration::from_secs(5)),
         ..Limits::default()
     }
-    .start()
 }
 
 /// Lets a panic raised inside calamine unwind, as it does in jixiao, to the sheet reader's

@@ -137,12 +137,8 @@ impl Encoding {
                 Ok(jixiao_output::review::document_section(index, document, sources).into_bytes())
             }
             Encoding::None => Ok(Vec::new()),
-            Encoding::Json => {
-                let mut bytes = serde_json::to_vec(document)?;
-                bytes.push(b'\n');
-                Ok(bytes)
-            }
-            Encoding::JsonPretty => Ok(serde_json::to_vec_pretty(document)?),
+            Encoding::Json => jixiao_output::json_line(document),
+            Encoding::JsonPretty => jixiao_output::json_pretty(document),
             Encoding::CsvRows => jixiao_output::csv_rows(document),
         }
     }
@@ -477,10 +473,7 @@ fn already_written(input: &Input, output: &Path, options: &Options) -> bool {
     let Ok(text) = std::fs::read(output) else {
         return false;
     };
-    let Ok(document) = serde_json::from_slice::<serde_json::Value>(&text) else {
-        return false;
-    };
-    let Some(recorded) = document["source"]["sha256"].as_str() else {
+    let Some(recorded) = jixiao_output::recorded_sha256(&text) else {
         return false;
     };
     let bytes = match input {

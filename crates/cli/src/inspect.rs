@@ -50,10 +50,10 @@ pub fn inspect(
         })?
     };
     let extension = if stdin { None } else { extension_of(&label) };
-    let limits = options.limits.start();
+    let limits = &options.limits;
     let caught = panic_guard::catch(|| {
         let format = detect(&bytes, extension.as_deref());
-        let read = read(format, &bytes, extension.as_deref(), &limits).map(|document| {
+        let read = read(format, &bytes, extension.as_deref(), limits).map(|document| {
             let extraction = normalize(&document);
             (document, extraction)
         });
@@ -84,7 +84,7 @@ pub fn inspect(
         }
     }
     if show.json {
-        let format_name = crate::output_format(format).name();
+        let format_name = format.name();
         return Ok(InspectReport::new(
             &label,
             bytes.len(),

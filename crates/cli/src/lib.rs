@@ -231,8 +231,8 @@ fn extract_bytes_inner<E: Extractor + ?Sized>(
     }
     source.sha256 = Some(sha256_hex(bytes));
     let extension = extension_of(path_label);
-    let limits = options.limits.start();
-    let caught = panic_guard::catch(|| extractor.extract(bytes, extension.as_deref(), &limits));
+    let limits = &options.limits;
+    let caught = panic_guard::catch(|| extractor.extract(bytes, extension.as_deref(), limits));
     let extracted = match caught {
         Ok(extracted) => extracted,
         Err(panic_message) => {
@@ -247,7 +247,7 @@ fn extract_bytes_inner<E: Extractor + ?Sized>(
             );
         }
     };
-    source.format = extracted.format.map(output_format);
+    source.format = extracted.format;
     match extracted.result {
         Ok((mut document, mut extraction)) => {
             source.encoding = document.encoding.take();
@@ -264,19 +264,6 @@ fn extract_bytes_inner<E: Extractor + ?Sized>(
             Document::from_extraction(source, diagnostics, extraction)
         }
         Err(error) => read_error_document(source, error),
-    }
-}
-
-/// The output's name for a reader format.
-pub fn output_format(format: Format) -> output::Format {
-    match format {
-        Format::Docx => output::Format::Docx,
-        Format::Doc => output::Format::Doc,
-        Format::Xlsx => output::Format::Xlsx,
-        Format::Xls => output::Format::Xls,
-        Format::Pdf => output::Format::Pdf,
-        Format::Html => output::Format::Html,
-        Format::Text => output::Format::Text,
     }
 }
 

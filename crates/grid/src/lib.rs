@@ -36,9 +36,11 @@
 
 mod builder;
 mod render;
+mod width;
 
 pub use builder::{GridBuilder, MAX_SLOTS};
 pub use render::RenderOptions;
+pub use width::{char_width, is_hangul, is_wide};
 
 /// A ticked checkbox as it appears in cell text.
 pub const CHECKED: char = '☑';

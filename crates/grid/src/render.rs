@@ -7,23 +7,11 @@ use crate::{Block, Document, Grid, Location};
 /// Widest a column is drawn, in terminal columns.
 const MAX_COLUMN_WIDTH: usize = 24;
 
-/// Terminal width of a character: CJK and full-width forms take two columns.
+/// Terminal width of a character: wide characters and the checkboxes take two columns.
 fn char_width(c: char) -> usize {
-    match c as u32 {
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD => 2,
-        0x2610 | 0x2611 => 2,
-        _ => 1,
+    match c {
+        crate::CHECKED | crate::UNCHECKED => 2,
+        _ => crate::char_width(c),
     }
 }
 

@@ -2,6 +2,8 @@
 //! knows JSON). Field meanings follow SPEC.md.
 
 use jixiao_grid::{Diagnostic, Location};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::value::Parsed;
 
@@ -18,13 +20,32 @@ pub struct Extraction {
 
 /// 项目支出 (project), 部门整体支出 (department), 绩效自评 (self-evaluation: targets beside what was
 /// achieved and scored) or 执行监控 (monitoring: targets beside execution to date and the forecast).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+///
+/// Serialised as `project`, `department`, `self_evaluation` or `monitoring` (the output's
+/// `kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(
+    description = "`project` (项目支出), `department` (部门整体支出), `self_evaluation` (绩效自评表: targets beside\nwhat was achieved and scored) or `monitoring` (绩效目标执行监控表: targets beside execution to\ndate and the full-year forecast)."
+)]
 pub enum TableKind {
     #[default]
     Project,
     Department,
     SelfEvaluation,
     Monitoring,
+}
+
+impl TableKind {
+    /// The name as written in the output's `kind`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TableKind::Project => "project",
+            TableKind::Department => "department",
+            TableKind::SelfEvaluation => "self_evaluation",
+            TableKind::Monitoring => "monitoring",
+        }
+    }
 }
 
 /// One performance target table.
@@ -133,8 +154,10 @@ pub struct Task {
     pub other: Option<f64>,
 }
 
-/// Which period a value column speaks of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which period a value column speaks of (the output's `period`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(description = "The period a value column speaks of.")]
 pub enum Period {
     Annual,
     HalfYear,

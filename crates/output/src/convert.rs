@@ -58,57 +58,6 @@ impl From<&Diagnostic> for Warning {
     }
 }
 
-impl From<model::TableKind> for TableKind {
-    fn from(kind: model::TableKind) -> Self {
-        match kind {
-            model::TableKind::Project => TableKind::Project,
-            model::TableKind::Department => TableKind::Department,
-            model::TableKind::SelfEvaluation => TableKind::SelfEvaluation,
-            model::TableKind::Monitoring => TableKind::Monitoring,
-        }
-    }
-}
-
-impl From<model::Period> for Period {
-    fn from(period: model::Period) -> Self {
-        match period {
-            model::Period::Annual => Period::Annual,
-            model::Period::HalfYear => Period::HalfYear,
-            model::Period::LongTerm => Period::LongTerm,
-            model::Period::Actual => Period::Actual,
-            model::Period::ToDate => Period::ToDate,
-            model::Period::Forecast => Period::Forecast,
-        }
-    }
-}
-
-impl From<value::ValueKind> for ValueKind {
-    fn from(kind: value::ValueKind) -> Self {
-        match kind {
-            value::ValueKind::Number => ValueKind::Number,
-            value::ValueKind::Range => ValueKind::Range,
-            value::ValueKind::Date => ValueKind::Date,
-            value::ValueKind::Deadline => ValueKind::Deadline,
-            value::ValueKind::Boolean => ValueKind::Boolean,
-            value::ValueKind::Grade => ValueKind::Grade,
-            value::ValueKind::Text => ValueKind::Text,
-        }
-    }
-}
-
-impl From<value::Op> for Op {
-    fn from(op: value::Op) -> Self {
-        match op {
-            value::Op::Ge => Op::Ge,
-            value::Op::Le => Op::Le,
-            value::Op::Gt => Op::Gt,
-            value::Op::Lt => Op::Lt,
-            value::Op::Eq => Op::Eq,
-            value::Op::Ne => Op::Ne,
-        }
-    }
-}
-
 fn number(value: Option<f64>) -> Option<Number> {
     value.and_then(Number::new)
 }
@@ -116,8 +65,8 @@ fn number(value: Option<f64>) -> Option<Number> {
 impl From<value::Parsed> for Parsed {
     fn from(parsed: value::Parsed) -> Self {
         Parsed {
-            kind: parsed.kind.into(),
-            op: parsed.op.map(Op::from),
+            kind: parsed.kind,
+            op: parsed.op,
             number: number(parsed.number),
             low: number(parsed.low),
             high: number(parsed.high),
@@ -139,7 +88,7 @@ impl From<model::Value> for Value {
         Value {
             label_raw: (label != value.label).then_some(value.label),
             label,
-            period: value.period.map(Period::from),
+            period: value.period,
             raw: value.raw,
             parsed: value.parsed.map(Parsed::from),
         }
@@ -284,7 +233,7 @@ impl From<model::Project> for Project {
 impl From<model::Table> for Table {
     fn from(table: model::Table) -> Self {
         Table {
-            kind: table.kind.into(),
+            kind: table.kind,
             title: table.title,
             project: table.project.into(),
             budget: table.budget.map(Budget::from),

@@ -31,6 +31,7 @@ pub mod arrow_rows;
 mod convert;
 mod csv_rows;
 pub mod inspect;
+mod json;
 mod labels;
 pub mod parquet;
 pub mod review;
@@ -41,6 +42,7 @@ mod xlsx;
 
 pub use arrow_rows::{RowBatchBuilder, row_schema, rows_batch};
 pub use csv_rows::{CSV_COLUMNS, CsvWriter, csv_escape, csv_header, csv_rows};
+pub use json::{document_from_json, json_compact, json_line, json_pretty, recorded_sha256};
 pub use labels::value_label;
 pub use parquet::ParquetWriter;
 pub use rows::{Cell, ColumnType, INDICATOR_COLUMNS, IndicatorRow, indicator_rows};

@@ -17,6 +17,11 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// The kinds, periods and comparisons of the normaliser, serialised as they are.
+pub use jixiao_normalize::{Period, TableKind, value::Op, value::ValueKind};
+/// The formats, as the readers name them.
+pub use jixiao_read::Format;
+
 /// The value of `schema_version` written by this version of jixiao.
 pub const SCHEMA_VERSION: &str = "1";
 
@@ -80,34 +85,6 @@ pub struct Source {
     /// The number of pages, for formats that have pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<u32>,
-}
-
-/// The formats jixiao reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Docx,
-    Doc,
-    Xlsx,
-    Xls,
-    Pdf,
-    Html,
-    Text,
-}
-
-impl Format {
-    /// The name as written in `source.format`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Docx => "docx",
-            Format::Doc => "doc",
-            Format::Xlsx => "xlsx",
-            Format::Xls => "xls",
-            Format::Pdf => "pdf",
-            Format::Html => "html",
-            Format::Text => "text",
-        }
-    }
 }
 
 /// `ok`: every table read in full; `partial`: tables were read but something was lost (see the
@@ -268,30 +245,6 @@ pub struct Table {
     pub location: Location,
 }
 
-/// `project` (项目支出), `department` (部门整体支出), `self_evaluation` (绩效自评表: targets beside
-/// what was achieved and scored) or `monitoring` (绩效目标执行监控表: targets beside execution to
-/// date and the full-year forecast).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TableKind {
-    Project,
-    Department,
-    SelfEvaluation,
-    Monitoring,
-}
-
-impl TableKind {
-    /// The name as written in `kind`.
-    pub fn name(self) -> &'static str {
-        match self {
-            TableKind::Project => "project",
-            TableKind::Department => "department",
-            TableKind::SelfEvaluation => "self_evaluation",
-            TableKind::Monitoring => "monitoring",
-        }
-    }
-}
-
 /// The fields that name a project (or a department).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Project {
@@ -447,35 +400,6 @@ pub struct Value {
     pub parsed: Option<Parsed>,
 }
 
-/// The period a value column speaks of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Period {
-    Annual,
-    HalfYear,
-    LongTerm,
-    /// 实际完成值 of a self-evaluation.
-    Actual,
-    /// 1-N月执行数 / 执行情况 of a monitoring table.
-    ToDate,
-    /// 全年预计完成 of a monitoring table.
-    Forecast,
-}
-
-impl Period {
-    /// The name as written in `period`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Period::Annual => "annual",
-            Period::HalfYear => "half_year",
-            Period::LongTerm => "long_term",
-            Period::Actual => "actual",
-            Period::ToDate => "to_date",
-            Period::Forecast => "forecast",
-        }
-    }
-}
-
 /// A value as read by the value grammar. Only the fields that are set are present.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Parsed {
@@ -518,65 +442,6 @@ pub struct Parsed {
     /// Text that is not part of the figure, or the whole text of a `text` value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-}
-
-/// What kind of value a cell holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ValueKind {
-    Number,
-    Range,
-    Date,
-    Deadline,
-    Boolean,
-    Grade,
-    Text,
-}
-
-impl ValueKind {
-    /// The name as written in `parsed.kind`.
-    pub fn name(self) -> &'static str {
-        match self {
-            ValueKind::Number => "number",
-            ValueKind::Range => "range",
-            ValueKind::Date => "date",
-            ValueKind::Deadline => "deadline",
-            ValueKind::Boolean => "boolean",
-            ValueKind::Grade => "grade",
-            ValueKind::Text => "text",
-        }
-    }
-}
-
-/// A comparison in front of a number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-pub enum Op {
-    #[serde(rename = ">=")]
-    Ge,
-    #[serde(rename = "<=")]
-    Le,
-    #[serde(rename = ">")]
-    Gt,
-    #[serde(rename = "<")]
-    Lt,
-    #[serde(rename = "=")]
-    Eq,
-    #[serde(rename = "!=")]
-    Ne,
-}
-
-impl Op {
-    /// The symbol as written in `parsed.op`.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Op::Ge => ">=",
-            Op::Le => "<=",
-            Op::Gt => ">",
-            Op::Lt => "<",
-            Op::Eq => "=",
-            Op::Ne => "!=",
-        }
-    }
 }
 
 /// A finite number. Whole numbers are written without a fraction (`1145`, not `1145.0`), as

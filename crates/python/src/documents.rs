@@ -56,7 +56,7 @@ pub struct DocumentBatchBuilder {
 
 impl DocumentBatchBuilder {
     pub fn push(&mut self, document: &Document) -> Result<(), ArrowError> {
-        let json = serde_json::to_string(document)
+        let json = jixiao_output::json_compact(document)
             .map_err(|error| ArrowError::ExternalError(Box::new(error)))?;
         let error = document.error.as_ref();
         let warnings = document.warnings.len()

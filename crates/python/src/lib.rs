@@ -73,11 +73,12 @@ fn extract_bytes(
 }
 
 fn to_json(document: &Document) -> PyResult<String> {
-    serde_json::to_string(document).map_err(|error| PyRuntimeError::new_err(error.to_string()))
+    jixiao_output::json_compact(document)
+        .map_err(|error| PyRuntimeError::new_err(error.to_string()))
 }
 
 fn parse_document(json: &str) -> PyResult<Document> {
-    serde_json::from_str(json)
+    jixiao_output::document_from_json(json)
         .map_err(|error| PyValueError::new_err(format!("not a jixiao document: {error}")))
 }
 

@@ -7,7 +7,7 @@ use zip::ZipArchive;
 use zip::result::ZipError;
 
 use crate::limits::human_bytes;
-use crate::{Limits, ReadError};
+use crate::{DocumentBuilder, Limits, ReadError};
 
 /// A zip archive held in memory, with an inflation budget shared by all its entries.
 pub struct Archive<'a> {
@@ -131,11 +131,12 @@ impl<'a> Archive<'a> {
 
     /// Inflates every entry once, counting bytes without keeping them, so that a zip bomb is
     /// refused before a third-party reader inflates it into memory.
-    pub fn check_inflation(&mut self, limits: &Limits) -> Result<(), ReadError> {
+    pub fn check_inflation(&mut self, document: &DocumentBuilder<'_>) -> Result<(), ReadError> {
+        let limits = document.limits();
         let kind = self.kind;
         let mut sink = [0u8; 64 * 1024];
         for index in 0..self.zip.len() {
-            limits.check_time()?;
+            document.check_time()?;
             let mut entry = self
                 .zip
                 .by_index(index)
@@ -330,7 +331,10 @@ mod tests {
         );
         let mut archive = Archive::open(&bytes, "Word document").expect("open");
         assert_eq!(
-            archive.check_inflation(&limits).expect_err("bomb").code(),
+            archive
+                .check_inflation(&limits.start())
+                .expect_err("bomb")
+                .code(),
             "too_large"
         );
     }
@@ -360,7 +364,9 @@ mod tests {
         assert_eq!(error.code(), "too_large", "{error}");
         assert!(error.to_string().contains("declares 97.7 KiB"), "{error}");
         let mut archive = Archive::open(&bytes, "Word document").expect("open");
-        let error = archive.check_inflation(&limits).expect_err("too large");
+        let error = archive
+            .check_inflation(&limits.start())
+            .expect_err("too large");
         assert_eq!(error.code(), "too_large", "{error}");
     }
 

@@ -1,11 +1,24 @@
 //! Caps on everything an input can make a reader do: bytes read, bytes inflated, nesting depth,
 //! pages, time. Each limit has a command-line flag to raise it, named in its error message.
+//!
+//! `Limits` is configuration only: the clock of one file starts with [`Limits::start`], which
+//! gives the [`crate::DocumentBuilder`] that keeps the deadline and the cell budget.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::ReadError;
 
 const MIB: u64 = 1024 * 1024;
+
+/// What reads the `.doc` files that the native reader refuses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DocConverter {
+    /// Nothing: the native reader's error is the file's error.
+    #[default]
+    None,
+    /// LibreOffice (`soffice --headless --convert-to docx`).
+    Soffice,
+}
 
 /// Limits for reading one file. The defaults suit archives of real budget documents with a
 /// wide margin; hostile input stops at them with a [`ReadError::TooLarge`].
@@ -29,11 +42,9 @@ pub struct Limits {
     pub max_cells: usize,
     /// Time budget for one file (`--timeout`); `None` for no budget.
     pub timeout: Option<Duration>,
-    /// When the current file's time budget runs out; set by [`Limits::start`].
-    pub deadline: Option<Instant>,
     /// What reads the `.doc` files the native reader refuses (`--doc-converter`); by default
     /// nothing, so no external program ever runs.
-    pub doc_converter: crate::doc::DocConverter,
+    pub doc_converter: DocConverter,
 }
 
 impl Default for Limits {
@@ -48,33 +59,12 @@ impl Default for Limits {
             max_pdf_depth: 32,
             max_cells: 4_000_000,
             timeout: Some(Duration::from_secs(120)),
-            deadline: None,
-            doc_converter: crate::doc::DocConverter::None,
+            doc_converter: DocConverter::None,
         }
     }
 }
 
 impl Limits {
-    /// A copy whose deadline starts now, for reading one file.
-    pub fn start(&self) -> Limits {
-        let mut limits = self.clone();
-        limits.deadline = self.timeout.map(|timeout| Instant::now() + timeout);
-        limits
-    }
-
-    /// Fails once the file's time budget is spent. Readers call this in their long loops.
-    pub fn check_time(&self) -> Result<(), ReadError> {
-        match (self.deadline, self.timeout) {
-            (Some(deadline), Some(timeout)) if Instant::now() > deadline => {
-                Err(ReadError::TooLarge(format!(
-                    "reading took longer than the time budget of {} s per file (raise with --timeout)",
-                    timeout.as_secs()
-                )))
-            }
-            _ => Ok(()),
-        }
-    }
-
     /// Fails when the input is larger than [`Limits::max_input_bytes`].
     pub fn check_input_size(&self, bytes: u64) -> Result<(), ReadError> {
         if bytes > self.max_input_bytes {
@@ -135,11 +125,11 @@ mod tests {
         let limits = Limits {
             timeout: Some(Duration::from_secs(0)),
             ..Limits::default()
-        }
-        .start();
+        };
+        let document = limits.start();
         std::thread::sleep(Duration::from_millis(2));
-        let error = limits.check_time().expect_err("budget spent");
+        let error = document.check_time().expect_err("budget spent");
         assert!(error.to_string().contains("--timeout"), "{error}");
-        assert!(Limits::default().check_time().is_ok());
+        assert!(Limits::default().start().check_time().is_ok());
     }
 }

@@ -24,38 +24,27 @@ use encoding_rs::{
     WINDOWS_1252, WINDOWS_1253, WINDOWS_1254, WINDOWS_1255, WINDOWS_1256, WINDOWS_1257,
     WINDOWS_1258,
 };
-use jixiao_grid::{Diagnostic, Document};
+use jixiao_grid::Diagnostic;
 
-use crate::doc::flow::{CellDef, Flow, RowDef};
 use crate::docx::table::Merge;
-use crate::{Limits, ReadError};
+use crate::word_flow::{CellDef, Flow, RowDef};
+use crate::{DocumentBuilder, Limits, ReadError};
 
 /// How many tokens pass between two checks of the time budget.
 const TIME_CHECK_INTERVAL: u32 = 1 << 16;
 /// Most cells one row definition may hold (Word allows 63).
 const MAX_ROW_CELLS: usize = 1024;
 
-/// True when `bytes` are RTF: `{\rtf` after an optional byte order mark and whitespace.
-pub fn is_rtf(bytes: &[u8]) -> bool {
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    let start = bytes
-        .iter()
-        .take(512)
-        .position(|byte| !byte.is_ascii_whitespace())
-        .unwrap_or(bytes.len());
-    bytes
-        .get(start..)
-        .is_some_and(|rest| rest.starts_with(b"{\\rtf"))
-}
+pub use crate::detect::is_rtf;
 
 /// Reads an RTF document.
-pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+pub fn read(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), ReadError> {
     if !is_rtf(bytes) {
         return Err(ReadError::Unreadable(
             "the file does not start with {\\rtf, so it is not an RTF document".to_string(),
         ));
     }
-    let mut reader = Rtf::new(bytes, limits);
+    let mut reader = Rtf::new(bytes, document);
     reader.run()?;
     reader.finish()
 }
@@ -85,11 +74,11 @@ struct State {
     nest_props: bool,
 }
 
-struct Rtf<'a, 'l> {
+struct Rtf<'a, 'd, 'l> {
     bytes: &'a [u8],
     at: usize,
     limits: &'l Limits,
-    flow: Flow<'l>,
+    flow: Flow<'d, 'l>,
     state: State,
     stack: Vec<State>,
     /// The document's code page (`\ansicpg`) and default font (`\deff`).
@@ -112,8 +101,8 @@ struct Rtf<'a, 'l> {
     truncated: bool,
 }
 
-impl<'a, 'l> Rtf<'a, 'l> {
-    fn new(bytes: &'a [u8], limits: &'l Limits) -> Self {
+impl<'a, 'd, 'l> Rtf<'a, 'd, 'l> {
+    fn new(bytes: &'a [u8], document: &'d mut DocumentBuilder<'l>) -> Self {
         let state = State {
             destination: Destination::Text,
             encoding: WINDOWS_1252,
@@ -125,8 +114,8 @@ impl<'a, 'l> Rtf<'a, 'l> {
         Rtf {
             bytes,
             at: 0,
-            limits,
-            flow: Flow::new(limits, "RTF document"),
+            limits: document.limits(),
+            flow: Flow::new(document, "RTF document"),
             state,
             stack: Vec::new(),
             ansi: WINDOWS_1252,
@@ -150,7 +139,7 @@ impl<'a, 'l> Rtf<'a, 'l> {
             since_check += 1;
             if since_check >= TIME_CHECK_INTERVAL {
                 since_check = 0;
-                self.limits.check_time()?;
+                self.flow.document.check_time()?;
             }
             match byte {
                 b'{' => {
@@ -574,7 +563,7 @@ impl<'a, 'l> Rtf<'a, 'l> {
         self.pending.clear();
     }
 
-    fn finish(mut self) -> Result<Document, ReadError> {
+    fn finish(mut self) -> Result<(), ReadError> {
         self.flush();
         let text = std::mem::take(&mut self.paragraph);
         if self.state.in_table {
@@ -582,19 +571,16 @@ impl<'a, 'l> Rtf<'a, 'l> {
         } else {
             self.flow.paragraph(text)?;
         }
-        let (blocks, mut diagnostics) = self.flow.finish();
-        if self.truncated {
-            diagnostics.push(Diagnostic::loss(
+        let truncated = self.truncated;
+        let document = self.flow.finish()?;
+        if truncated {
+            document.diagnostic(Diagnostic::loss(
                 "rtf_truncated",
                 "the RTF document ends before its groups close; it was read as far as it goes, \
                  and whatever followed is lost",
             ));
         }
-        Ok(Document {
-            blocks,
-            diagnostics,
-            ..Document::default()
-        })
+        Ok(())
     }
 }
 

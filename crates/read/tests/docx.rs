@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use jixiao_read::grid::{Block, Document, Grid};
-use jixiao_read::{Limits, doc, docx};
+use jixiao_read::{Limits, doc};
 
 const DOCUMENTS: [&str; 3] = [
     "000_5951d4f30969a9c2",
@@ -243,7 +243,8 @@ mod docx_fixtures {
 
     fn read(stem: &str) -> Document {
         let bytes = read_fixture(&format!("docx/{stem}.docx"));
-        docx::read(&bytes, &Limits::default()).unwrap_or_else(|error| panic!("{stem}: {error}"))
+        jixiao_read::read(jixiao_read::Format::Docx, &bytes, None, &Limits::default())
+            .unwrap_or_else(|error| panic!("{stem}: {error}"))
     }
 
     #[test]
@@ -330,9 +331,9 @@ mod doc_fixtures {
     fn native_doc_files_match_the_gold() {
         for stem in DOCUMENTS {
             let bytes = read_fixture(&format!("doc/{stem}.doc"));
-            let limits = Limits::default().start();
-            let document =
-                doc::read(&bytes, &limits).unwrap_or_else(|error| panic!("{stem}.doc: {error}"));
+            let limits = Limits::default();
+            let document = jixiao_read::read(jixiao_read::Format::Doc, &bytes, None, &limits)
+                .unwrap_or_else(|error| panic!("{stem}.doc: {error}"));
             check_against_gold(stem, &document);
         }
     }
@@ -351,9 +352,11 @@ mod doc_fixtures {
         }
         let stem = DOCUMENTS[0];
         let bytes = read_fixture(&format!("doc/{stem}.doc"));
-        let limits = Limits::default().start();
-        let document = doc::soffice::read(&bytes, &limits)
+        let limits = Limits::default();
+        let mut document = limits.start();
+        doc::soffice::read(&bytes, &mut document)
             .unwrap_or_else(|error| panic!("{stem}.doc: {error}"));
+        let document = document.finish();
         check_against_gold(stem, &document);
     }
 }
@@ -373,7 +376,8 @@ fn docx_throughput() {
         let mut tables = 0;
         for _ in 0..rounds {
             for bytes in &files {
-                let document = docx::read(bytes, &limits).expect("readable");
+                let document = jixiao_read::read(jixiao_read::Format::Docx, bytes, None, &limits)
+                    .expect("readable");
                 tables += document.grids().count();
             }
         }

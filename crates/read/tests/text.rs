@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use jixiao_grid::{Block, Document, Grid};
-use jixiao_read::{Limits, text};
+use jixiao_read::Limits;
 
 const SEED_000: &str = "000_5951d4f30969a9c2";
 const SEED_001: &str = "001_7ba444aee7ec495e";
@@ -23,7 +23,13 @@ fn seed_bytes(seed: &str) -> Vec<u8> {
 }
 
 fn read_seed(seed: &str) -> Document {
-    text::read(&seed_bytes(seed), Some("txt"), &Limits::default()).expect("the seed reads")
+    jixiao_read::read(
+        jixiao_read::Format::Text,
+        &seed_bytes(seed),
+        Some("txt"),
+        &Limits::default(),
+    )
+    .expect("the seed reads")
 }
 
 fn grids(document: &Document) -> Vec<&Grid> {
@@ -441,8 +447,13 @@ fn every_encoding_and_line_end_gives_the_same_document() {
             (text.replace('\n', "\r").into_bytes(), "utf-8"),
         ];
         for (bytes, encoding) in variants {
-            let document =
-                text::read(&bytes, Some("txt"), &Limits::default()).expect("the variant reads");
+            let document = jixiao_read::read(
+                jixiao_read::Format::Text,
+                &bytes,
+                Some("txt"),
+                &Limits::default(),
+            )
+            .expect("the variant reads");
             assert_eq!(document.encoding.as_deref(), Some(encoding), "{seed}");
             assert_eq!(digest(&document), expected, "{seed} as {encoding}");
         }
@@ -456,7 +467,13 @@ fn office_files_given_to_the_text_reader_are_reported_as_not_text() {
             .join(folder)
             .join(format!("{SEED_000}.{extension}"));
         let bytes = std::fs::read(&path).expect("fixture");
-        let error = text::read(&bytes, Some(extension), &Limits::default()).expect_err("not text");
+        let error = jixiao_read::read(
+            jixiao_read::Format::Text,
+            &bytes,
+            Some(extension),
+            &Limits::default(),
+        )
+        .expect_err("not text");
         assert_eq!(error.code(), "unreadable", "{extension}: {error}");
         assert!(
             error.to_string().contains(&format!(
@@ -464,7 +481,13 @@ fn office_files_given_to_the_text_reader_are_reported_as_not_text() {
             )),
             "{error}"
         );
-        let error = text::read(&bytes, Some("txt"), &Limits::default()).expect_err("not text");
+        let error = jixiao_read::read(
+            jixiao_read::Format::Text,
+            &bytes,
+            Some("txt"),
+            &Limits::default(),
+        )
+        .expect_err("not text");
         assert_eq!(error.code(), "unsupported_format", "{extension}: {error}");
     }
 }
@@ -601,12 +624,15 @@ fn throughput() {
         }
         let limits = Limits::default();
         // One warm-up run, then the best of three.
-        let _ = text::read(&bytes, Some("txt"), &limits).expect("reads");
+        let _ = jixiao_read::read(jixiao_read::Format::Text, &bytes, Some("txt"), &limits)
+            .expect("reads");
         let (best, clock) = (0..3)
             .map(|_| {
                 let cpu = thread_cpu_time();
                 let wall = Instant::now();
-                let document = text::read(&bytes, Some("txt"), &limits).expect("reads");
+                let document =
+                    jixiao_read::read(jixiao_read::Format::Text, &bytes, Some("txt"), &limits)
+                        .expect("reads");
                 assert!(document.grids().count() > 0);
                 match (cpu, thread_cpu_time()) {
                     (Some(start), Some(end)) => (end.saturating_sub(start), "CPU"),

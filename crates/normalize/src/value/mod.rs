@@ -59,6 +59,8 @@ mod words;
 
 use std::borrow::Cow;
 
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
 use lexicon::TRAILING_PUNCTUATION;
@@ -68,7 +70,8 @@ use lexicon::TRAILING_PUNCTUATION;
 pub const MAX_PARSED_BYTES: usize = 4096;
 
 /// What kind of value a cell holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum ValueKind {
     Number,
     Range,
@@ -94,13 +97,19 @@ impl ValueKind {
 }
 
 /// A comparison in front of a number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum Op {
+    #[serde(rename = ">=")]
     Ge,
+    #[serde(rename = "<=")]
     Le,
+    #[serde(rename = ">")]
     Gt,
+    #[serde(rename = "<")]
     Lt,
+    #[serde(rename = "=")]
     Eq,
+    #[serde(rename = "!=")]
     Ne,
 }
 

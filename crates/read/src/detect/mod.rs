@@ -13,9 +13,10 @@ use std::io::Cursor;
 
 use crate::Format;
 
+use crate::bytes::find;
 use ole2::CompoundFile;
 
-const OLE2_MAGIC: [u8; 8] = ole2::MAGIC;
+use ole2::{ENCRYPTED_PACKAGE, MAGIC as OLE2_MAGIC};
 
 /// Decides the format of `bytes` by their content.
 ///
@@ -45,7 +46,7 @@ pub fn detect(bytes: &[u8], extension: Option<&str>) -> Format {
             .or(claimed)
             .unwrap_or(Format::Doc);
     }
-    if crate::rtf::is_rtf(bytes) {
+    if is_rtf(bytes) {
         // RTF, which many systems write under a .doc name, is read by the .doc reader.
         return Format::Doc;
     }
@@ -84,7 +85,7 @@ fn detect_ole2(bytes: &[u8], claimed: Option<Format>) -> Option<Format> {
     let Ok(file) = CompoundFile::parse(bytes) else {
         return scan_ole2(bytes);
     };
-    if file.has_stream("EncryptedPackage") {
+    if file.has_stream(ENCRYPTED_PACKAGE) {
         return Some(match claimed {
             Some(Format::Xls | Format::Xlsx) => Format::Xlsx,
             _ => Format::Docx,
@@ -105,9 +106,22 @@ fn detect_ole2(bytes: &[u8], claimed: Option<Format>) -> Option<Format> {
 pub fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
     bytes.starts_with(&OLE2_MAGIC)
         && match CompoundFile::parse(bytes) {
-            Ok(file) => file.has_stream("EncryptedPackage"),
-            Err(_) => find(bytes, &utf16("EncryptedPackage")).is_some(),
+            Ok(file) => file.has_stream(ENCRYPTED_PACKAGE),
+            Err(_) => find(bytes, &utf16(ENCRYPTED_PACKAGE)).is_some(),
         }
+}
+
+/// True when `bytes` are RTF: `{\rtf` after an optional byte order mark and whitespace.
+pub fn is_rtf(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    let start = bytes
+        .iter()
+        .take(512)
+        .position(|byte| !byte.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    bytes
+        .get(start..)
+        .is_some_and(|rest| rest.starts_with(b"{\\rtf"))
 }
 
 /// True when `bytes` start like an OLE2 compound file.
@@ -136,15 +150,6 @@ fn scan_ole2(bytes: &[u8]) -> Option<Format> {
 
 fn utf16(name: &str) -> Vec<u8> {
     name.encode_utf16().flat_map(u16::to_le_bytes).collect()
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || haystack.len() < needle.len() {
-        return None;
-    }
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
 }
 
 /// True when the file starts (after a BOM and whitespace) with HTML markup. UTF-16 files are

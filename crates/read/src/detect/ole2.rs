@@ -11,6 +11,8 @@
 //! can hold, so a cyclic or overlong chain ends with an error instead of looping; nothing is
 //! allocated beyond the size of the input.
 
+use crate::ReadError;
+use crate::bytes::{u16_at, u32_at, u64_at};
 use std::fmt;
 
 /// The eight bytes every compound file starts with.
@@ -78,22 +80,6 @@ impl fmt::Debug for CompoundFile<'_> {
             .field("entries", &self.entries)
             .finish()
     }
-}
-
-fn u16_at(bytes: &[u8], offset: usize) -> Option<u16> {
-    let slice = bytes.get(offset..offset.checked_add(2)?)?;
-    Some(u16::from_le_bytes([slice[0], slice[1]]))
-}
-
-fn u32_at(bytes: &[u8], offset: usize) -> Option<u32> {
-    let slice = bytes.get(offset..offset.checked_add(4)?)?;
-    Some(u32::from_le_bytes([slice[0], slice[1], slice[2], slice[3]]))
-}
-
-fn u64_at(bytes: &[u8], offset: usize) -> Option<u64> {
-    let low = u32_at(bytes, offset)? as u64;
-    let high = u32_at(bytes, offset + 4)? as u64;
-    Some(low | (high << 32))
 }
 
 impl<'a> CompoundFile<'a> {
@@ -389,6 +375,43 @@ fn read_directory(directory: &[u8]) -> Result<Vec<Entry>, Ole2Error> {
         stack.push(raw[index].right);
     }
     Ok(raw.into_iter().filter_map(|raw| raw.entry).collect())
+}
+
+/// The one stream name that marks a password-protected OOXML package.
+pub const ENCRYPTED_PACKAGE: &str = "EncryptedPackage";
+
+/// The error for an OLE2 file handed to the docx reader: encrypted, or a legacy format.
+pub(crate) fn ole_error(bytes: &[u8]) -> ReadError {
+    encryption_error(bytes).unwrap_or_else(|| {
+        ReadError::Unreadable(
+            "the file is a legacy Office (OLE2) file, not a docx package; if it is a Word 97–2003 \
+             document, name it .doc"
+                .to_string(),
+        )
+    })
+}
+
+/// [`ReadError::Encrypted`] when an OLE2 file is password-protected: an encrypted OOXML
+/// package (`EncryptedPackage`), or a Word file whose FIB sets `fEncrypted`.
+pub(crate) fn encryption_error(bytes: &[u8]) -> Option<ReadError> {
+    const WORD_IDENT: u16 = 0xA5EC;
+    const F_ENCRYPTED: u16 = 0x0100;
+    if super::is_encrypted_ooxml(bytes) {
+        return Some(password_error());
+    }
+    let mut file = CompoundFile::parse(bytes).ok()?;
+    let word = file.read_stream("WordDocument").ok()??;
+    let field = |at: usize| Some(u16::from_le_bytes([*word.get(at)?, *word.get(at + 1)?]));
+    (field(0) == Some(WORD_IDENT) && field(10).is_some_and(|flags| flags & F_ENCRYPTED != 0))
+        .then(password_error)
+}
+
+fn password_error() -> ReadError {
+    ReadError::Encrypted(
+        "the document is protected by a password; open it in Word or LibreOffice, remove the \
+         password, save it and read it again"
+            .to_string(),
+    )
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 //!
 //! ```no_run
 //! let bytes = std::fs::read("绩效目标表.doc")?;
-//! let document = jixiao_read::doc::read(&bytes, &jixiao_read::Limits::default())?;
+//! let limits = jixiao_read::Limits::default();
+//! let document = jixiao_read::read(jixiao_read::Format::Doc, &bytes, None, &limits)?;
 //! for grid in document.grids() {
 //!     println!("{}", grid.render());
 //! }
@@ -20,38 +21,28 @@
 //! per non-empty body paragraph, one grid per top-level table, nested tables flattened into
 //! their cell and emitted after their top-level table ([`flow`]).
 
-pub(crate) mod flow;
 pub mod soffice;
 mod word;
 
+pub use crate::limits::DocConverter;
 pub use soffice::{
     CONVERTER_PACKAGE, DEFAULT_TIMEOUT, conversion_command, converter_missing, find_converter,
     find_converter_in, read_with,
 };
 
-use jixiao_grid::{Diagnostic, Document};
+use jixiao_grid::Diagnostic;
 
-use crate::detect::{self, ole2::CompoundFile};
-use crate::{Limits, ReadError};
-
-/// What reads the `.doc` files that the native reader refuses.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum DocConverter {
-    /// Nothing: the native reader's error is the file's error.
-    #[default]
-    None,
-    /// LibreOffice (`soffice --headless --convert-to docx`).
-    Soffice,
-}
+use crate::detect::{self, ole2};
+use crate::{DocumentBuilder, ReadError};
 
 /// Reads a `.doc`/`.wps` file (or an RTF or docx file under such a name).
-pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
-    if crate::rtf::is_rtf(bytes) {
-        return crate::rtf::read(bytes, limits);
+pub fn read(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), ReadError> {
+    if detect::is_rtf(bytes) {
+        return crate::rtf::read(bytes, document);
     }
     if detect::is_zip(bytes) {
         // A docx saved under a .doc name.
-        return crate::docx::read(bytes, limits);
+        return crate::docx::read(bytes, document);
     }
     if !detect::is_ole2(bytes) {
         return Err(ReadError::Unreadable(
@@ -60,62 +51,27 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
                 .to_string(),
         ));
     }
-    if let Some(error) = encryption_error(bytes) {
+    if let Some(error) = ole2::encryption_error(bytes) {
         return Err(error);
     }
-    match word::read(bytes, limits) {
+    match word::read(bytes, document) {
         Err(error @ (ReadError::Unreadable(_) | ReadError::UnsupportedFormat(_)))
-            if limits.doc_converter == DocConverter::Soffice =>
+            if document.limits().doc_converter == DocConverter::Soffice =>
         {
-            let mut document = soffice::read(bytes, limits)?;
-            document.diagnostics.insert(
-                0,
-                Diagnostic::new(
-                    "doc_converted",
-                    format!(
-                        "jixiao's own .doc reader refused the file ({error}); it was converted \
+            // What the native reader left behind is dropped; the clock runs on.
+            document.restart();
+            soffice::read(bytes, document)?;
+            document.first_diagnostic(Diagnostic::new(
+                "doc_converted",
+                format!(
+                    "jixiao's own .doc reader refused the file ({error}); it was converted \
                          by LibreOffice (--doc-converter soffice) and read as docx"
-                    ),
                 ),
-            );
-            Ok(document)
+            ));
+            Ok(())
         }
         result => result,
     }
-}
-
-/// The error for an OLE2 file handed to the docx reader: encrypted, or a legacy format.
-pub(crate) fn ole_error(bytes: &[u8]) -> ReadError {
-    encryption_error(bytes).unwrap_or_else(|| {
-        ReadError::Unreadable(
-            "the file is a legacy Office (OLE2) file, not a docx package; if it is a Word 97–2003 \
-             document, name it .doc"
-                .to_string(),
-        )
-    })
-}
-
-/// [`ReadError::Encrypted`] when an OLE2 file is password-protected: an encrypted OOXML
-/// package (`EncryptedPackage`), or a Word file whose FIB sets `fEncrypted`.
-pub(crate) fn encryption_error(bytes: &[u8]) -> Option<ReadError> {
-    const WORD_IDENT: u16 = 0xA5EC;
-    const F_ENCRYPTED: u16 = 0x0100;
-    if detect::is_encrypted_ooxml(bytes) {
-        return Some(password_error());
-    }
-    let mut file = CompoundFile::parse(bytes).ok()?;
-    let word = file.read_stream("WordDocument").ok()??;
-    let field = |at: usize| Some(u16::from_le_bytes([*word.get(at)?, *word.get(at + 1)?]));
-    (field(0) == Some(WORD_IDENT) && field(10).is_some_and(|flags| flags & F_ENCRYPTED != 0))
-        .then(password_error)
-}
-
-fn password_error() -> ReadError {
-    ReadError::Encrypted(
-        "the document is protected by a password; open it in Word or LibreOffice, remove the \
-         password, save it and read it again"
-            .to_string(),
-    )
 }
 
 #[cfg(test)]

@@ -21,10 +21,8 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use jixiao_grid::Document;
-
 use crate::limits::human_bytes;
-use crate::{Limits, ReadError};
+use crate::{Deadline, DocumentBuilder, Limits, ReadError};
 
 /// Time budget for one conversion when [`Limits`] sets no deadline.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -39,23 +37,23 @@ const CONVERTER_NAMES: [&str; 2] = ["soffice", "libreoffice"];
 const CONVERTER_NAMES: [&str; 2] = ["soffice.exe", "soffice.com"];
 
 /// Converts a .doc file with LibreOffice found on `PATH` and reads the result.
-pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
-    read_with(bytes, limits, find_converter)
+pub fn read(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), ReadError> {
+    read_with(bytes, document, find_converter)
 }
 
 /// Converts a .doc file with the converter that `find` names (`None`: no converter
 /// installed) and reads the result.
 pub fn read_with(
     bytes: &[u8],
-    limits: &Limits,
+    document: &mut DocumentBuilder<'_>,
     find: impl FnOnce() -> Option<PathBuf>,
-) -> Result<Document, ReadError> {
-    if let Some(error) = super::encryption_error(bytes) {
+) -> Result<(), ReadError> {
+    if let Some(error) = crate::detect::ole2::encryption_error(bytes) {
         return Err(error);
     }
     let program = find().ok_or_else(converter_missing)?;
-    let docx = convert(&program, bytes, limits)?;
-    crate::docx::read(&docx, limits)
+    let docx = convert(&program, bytes, document.limits(), document.deadline())?;
+    crate::docx::read(&docx, document)
 }
 
 /// The LibreOffice program on `PATH`, if any.
@@ -143,7 +141,12 @@ fn file_url(path: &Path) -> String {
 }
 
 /// Runs the conversion in a private temporary folder and returns the docx bytes.
-fn convert(program: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, ReadError> {
+fn convert(
+    program: &Path,
+    bytes: &[u8],
+    limits: &Limits,
+    deadline: Deadline,
+) -> Result<Vec<u8>, ReadError> {
     let work = tempfile::Builder::new()
         .prefix("jixiao-doc-")
         .tempdir()
@@ -173,7 +176,7 @@ fn convert(program: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, Rea
         )),
     })?;
 
-    let budget = conversion_budget(limits);
+    let budget = deadline.remaining().unwrap_or(DEFAULT_TIMEOUT);
     let status = wait(&mut child, budget).inspect_err(|_| stop(&mut child))?;
     let Some(status) = status else {
         stop(&mut child);
@@ -240,16 +243,6 @@ fn stop(child: &mut Child) {
     let _ = child.wait();
 }
 
-/// The time left for a conversion: what remains of the file's deadline, else its timeout, else
-/// [`DEFAULT_TIMEOUT`].
-fn conversion_budget(limits: &Limits) -> Duration {
-    match (limits.deadline, limits.timeout) {
-        (Some(deadline), _) => deadline.saturating_duration_since(Instant::now()),
-        (None, Some(timeout)) => timeout,
-        (None, None) => DEFAULT_TIMEOUT,
-    }
-}
-
 fn conversion_failed(status: ExitStatus, log_path: &Path) -> ReadError {
     let tail = log_tail(log_path);
     let detail = if tail.is_empty() {
@@ -302,7 +295,8 @@ mod tests {
     #[test]
     fn missing_converter_names_the_package_and_the_command() {
         let bytes = word_file();
-        let error = read_with(&bytes, &Limits::default(), || None).expect_err("no converter");
+        let error =
+            read_with(&bytes, &mut Limits::default().start(), || None).expect_err("no converter");
         assert_eq!(error.code(), "converter_missing");
         let message = error.to_string();
         assert!(message.contains(CONVERTER_PACKAGE), "{message}");
@@ -372,7 +366,8 @@ mod tests {
             fs::set_permissions(&program, fs::Permissions::from_mode(0o755)).expect("chmod");
         }
         let bytes = word_file();
-        let error = read_with(&bytes, &Limits::default(), || Some(program)).expect_err("fails");
+        let error =
+            read_with(&bytes, &mut Limits::default().start(), || Some(program)).expect_err("fails");
         assert_eq!(error.code(), "unreadable");
         let message = error.to_string();
         assert!(
@@ -393,11 +388,10 @@ mod tests {
         let limits = Limits {
             timeout: Some(Duration::from_millis(300)),
             ..Limits::default()
-        }
-        .start();
+        };
         let started = Instant::now();
         let bytes = word_file();
-        let error = read_with(&bytes, &limits, || Some(program)).expect_err("stopped");
+        let error = read_with(&bytes, &mut limits.start(), || Some(program)).expect_err("stopped");
         assert_eq!(error.code(), "too_large");
         assert!(error.to_string().contains("--timeout"), "{error}");
         assert!(started.elapsed() < Duration::from_secs(10));

@@ -1,9 +1,9 @@
 use super::*;
 
-use jixiao_grid::{Block, Grid};
+use jixiao_grid::{Block, Document, Grid};
 
 use crate::detect::ole2::tests::build;
-use crate::{Format, detect};
+use crate::{Format, Limits, detect};
 
 const STEMS: [&str; 3] = [
     "000_5951d4f30969a9c2",
@@ -37,9 +37,9 @@ fn doc_fixtures_read_natively_as_their_docx_twins() {
     // The .doc fixtures were saved from the same documents as the .docx ones; the native
     // reader must give the normaliser the very same paragraphs and grids.
     for stem in STEMS {
-        let doc = read(&fixture(&format!("doc/{stem}.doc")), &Limits::default())
+        let doc = crate::read_default(crate::Format::Doc, &fixture(&format!("doc/{stem}.doc")))
             .unwrap_or_else(|error| panic!("{stem}.doc: {error}"));
-        let docx = crate::docx::read(&fixture(&format!("docx/{stem}.docx")), &Limits::default())
+        let docx = crate::read_default(crate::Format::Docx, &fixture(&format!("docx/{stem}.docx")))
             .expect("docx");
         assert_eq!(blocks(&doc), blocks(&docx), "{stem}");
         assert!(doc.diagnostics.is_empty(), "{stem}: {:?}", doc.diagnostics);
@@ -48,9 +48,9 @@ fn doc_fixtures_read_natively_as_their_docx_twins() {
 
 #[test]
 fn doc_fixture_keeps_merged_cells_as_spans() {
-    let document = read(
+    let document = crate::read_default(
+        crate::Format::Doc,
         &fixture(&format!("doc/{}.doc", STEMS[0])),
-        &Limits::default(),
     )
     .expect("reads");
     assert!(
@@ -299,7 +299,7 @@ fn fast_saved_pieces_are_read_in_text_order_with_their_tables() {
     ];
     let bytes = word_file(&pieces, marks, 0x0004, 0x0409, 0x00C1);
     assert_eq!(detect(&bytes, None), Format::Doc);
-    let document = read(&bytes, &Limits::default()).expect("reads");
+    let document = crate::read_default(crate::Format::Doc, &bytes).expect("reads");
     assert_eq!(
         document.paragraphs().collect::<Vec<_>>(),
         ["Title 7", "after"]
@@ -326,7 +326,7 @@ fn eight_bit_text_of_a_chinese_document_is_gbk() {
         compressed: true,
     }];
     let bytes = word_file(&pieces, &[&[]], 0, 0x0804, 0x00C1);
-    let document = read(&bytes, &Limits::default()).expect("reads");
+    let document = crate::read_default(crate::Format::Doc, &bytes).expect("reads");
     assert_eq!(
         document.paragraphs().collect::<Vec<_>>(),
         ["绩效目标表 2024"]
@@ -348,7 +348,7 @@ fn nested_tables_follow_their_outer_table() {
     }];
     let marks: Marks<'_> = &[&inner_cell, &inner_cell, &inner_row, IN_TABLE, &outer_row];
     let bytes = word_file(&pieces, marks, 0, 0x0804, 0x00C1);
-    let document = read(&bytes, &Limits::default()).expect("reads");
+    let document = crate::read_default(crate::Format::Doc, &bytes).expect("reads");
     let grids = grids(&document);
     assert_eq!(grids.len(), 2);
     assert_eq!(grids[0].cells()[0].text, "3月底 25%");
@@ -364,26 +364,28 @@ fn encrypted_and_obfuscated_files_are_encrypted() {
     }];
     for flags in [0x0100, 0x0100 | 0x8000] {
         let bytes = word_file(&pieces, &[&[]], flags, 0x0409, 0x00C1);
-        let error = read(&bytes, &Limits::default()).expect_err("encrypted");
+        let error = crate::read_default(crate::Format::Doc, &bytes).expect_err("encrypted");
         assert_eq!(error.code(), "encrypted");
         assert!(error.to_string().contains("password"), "{error}");
-        assert_eq!(ole_error(&bytes).code(), "encrypted");
+        assert_eq!(ole2::ole_error(&bytes).code(), "encrypted");
     }
     let package = build(&[("EncryptionInfo", b"i"), ("EncryptedPackage", b"p")]);
     assert_eq!(
-        read(&package, &Limits::default()).expect_err("x").code(),
+        crate::read_default(crate::Format::Doc, &package)
+            .expect_err("x")
+            .code(),
         "encrypted"
     );
     assert_eq!(
-        crate::docx::read(&package, &Limits::default())
+        crate::read_default(crate::Format::Docx, &package)
             .expect_err("x")
             .code(),
         "encrypted"
     );
     let plain = word_file(&pieces, &[&[]], 0, 0x0409, 0x00C1);
-    assert!(encryption_error(&plain).is_none());
+    assert!(ole2::encryption_error(&plain).is_none());
     assert_eq!(
-        crate::docx::read(&plain, &Limits::default())
+        crate::read_default(crate::Format::Docx, &plain)
             .expect_err("ole")
             .code(),
         "unreadable"
@@ -398,7 +400,7 @@ fn word_6_and_95_files_are_unsupported_and_named() {
     }];
     for (nfib, name) in [(101, "Word 6.0"), (104, "Word 95")] {
         let bytes = word_file(&pieces, &[&[]], 0, 0x0409, nfib);
-        let error = read(&bytes, &Limits::default()).expect_err("old");
+        let error = crate::read_default(crate::Format::Doc, &bytes).expect_err("old");
         assert_eq!(error.code(), "unsupported_format");
         assert!(error.to_string().contains(name), "{error}");
         assert!(error.to_string().contains(".docx"), "{error}");
@@ -413,17 +415,18 @@ fn damaged_files_are_unreadable_not_panics() {
     }];
     let row = row_end(&[0, 100], &[0]);
     let bytes = word_file(&pieces, &[IN_TABLE, &row, &[]], 0, 0x0804, 0x00C1);
-    assert!(read(&bytes, &Limits::default()).is_ok());
+    assert!(crate::read_default(crate::Format::Doc, &bytes).is_ok());
     // Every prefix and a few corruptions either read or fail with a reason.
     for cut in (0..bytes.len()).step_by(97) {
-        if let Err(error) = read(&bytes[..cut], &Limits::default()) {
+        if let Err(error) = crate::read_default(crate::Format::Doc, &bytes[..cut]) {
             assert!(!error.to_string().is_empty());
         }
     }
     let no_word = build(&[("Workbook", b"w")]);
-    let error = read(&no_word, &Limits::default()).expect_err("not Word");
+    let error = crate::read_default(crate::Format::Doc, &no_word).expect_err("not Word");
     assert!(error.to_string().contains("WordDocument"), "{error}");
-    let error = read(b"plain text named .doc", &Limits::default()).expect_err("not Word");
+    let error =
+        crate::read_default(crate::Format::Doc, b"plain text named .doc").expect_err("not Word");
     assert_eq!(error.code(), "unreadable");
 }
 
@@ -435,11 +438,12 @@ fn refused_files_go_to_the_converter_only_when_asked() {
     }];
     let word95 = word_file(&pieces, &[&[]], 0, 0x0409, 104);
     // Asked for, and given a converter that does not exist: converter_missing.
-    let error = read_with(&word95, &Limits::default(), || None).expect_err("none");
+    let error = read_with(&word95, &mut Limits::default().start(), || None).expect_err("none");
     assert_eq!(error.code(), "converter_missing");
     // Encrypted files never reach the converter.
     let encrypted = word_file(&pieces, &[&[]], 0x0100, 0x0409, 0x00C1);
-    let error = read_with(&encrypted, &Limits::default(), || None).expect_err("encrypted");
+    let error =
+        read_with(&encrypted, &mut Limits::default().start(), || None).expect_err("encrypted");
     assert_eq!(error.code(), "encrypted");
 }
 

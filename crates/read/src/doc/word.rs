@@ -17,18 +17,19 @@
 //! (`sprmTDefTable`'s `rgdxaCenter`), horizontal merges (`fFirstMerged`/`fMerged`,
 //! `sprmTMerge`) and vertical merges (`fVertRestart`/`fVertMerge`, `sprmTVertMerge`). Nested
 //! tables state their depth (`sprmPItap`) and end their cells and rows with paragraph marks
-//! flagged `sprmPFInnerTableCell` / `sprmPFInnerTtp`. [`super::flow::Flow`] turns these into
+//! flagged `sprmPFInnerTableCell` / `sprmPFInnerTtp`. [`crate::word_flow::Flow`] turns these into
 //! grids.
 //!
 //! Fields (0x13 code 0x14 result 0x15) keep their result and drop their code.
 
 use encoding_rs::{Encoding, GBK, WINDOWS_1252};
-use jixiao_grid::{Diagnostic, Document};
+use jixiao_grid::Diagnostic;
 
-use super::flow::{CellDef, Flow, RowDef};
+use crate::bytes::{u16_at, u32_at};
 use crate::detect::ole2::CompoundFile;
 use crate::docx::table::Merge;
-use crate::{Limits, ReadError};
+use crate::word_flow::{CellDef, Flow, RowDef};
+use crate::{DocumentBuilder, ReadError};
 
 /// `wIdent` of Word 6 and later files.
 const WORD_IDENT: u16 = 0xA5EC;
@@ -76,7 +77,7 @@ const TC_VERT_MERGE: u16 = 0x0020;
 const TC_VERT_RESTART: u16 = 0x0040;
 
 /// Reads a Word 97–2003 binary document (or a WPS Writer file).
-pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+pub(crate) fn read(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), ReadError> {
     let mut file = CompoundFile::parse(bytes).map_err(|error| {
         ReadError::Unreadable(format!(
             "the file looks like a Word 97–2003 document (an OLE2 compound file), but its \
@@ -110,17 +111,10 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError>
         )));
     };
     let data = stream(&mut file, "Data")?.unwrap_or_default();
-    let mut diagnostics = Vec::new();
     let reader = Reader::new(&fib, &word, &table, &data)?;
-    let mut flow = Flow::new(limits, "Word document");
-    reader.run(&mut flow, limits)?;
-    let (blocks, flow_diagnostics) = flow.finish();
-    diagnostics.extend(flow_diagnostics);
-    Ok(Document {
-        blocks,
-        diagnostics,
-        ..Document::default()
-    })
+    let mut flow = Flow::new(document, "Word document");
+    reader.run(&mut flow)?;
+    flow.finish().map(|_| ())
 }
 
 /// The few facts of the file information block the reader needs.
@@ -386,7 +380,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Walks the main text, feeding paragraphs, cells and rows to `flow`.
-    fn run(&self, flow: &mut Flow<'_>, limits: &Limits) -> Result<(), ReadError> {
+    fn run(&self, flow: &mut Flow<'_, '_>) -> Result<(), ReadError> {
         let mut state = TextState::default();
         let mut since_check = 0u32;
         let mut fkp_cache = FkpCache::default();
@@ -401,7 +395,7 @@ impl<'a> Reader<'a> {
                 since_check += 1;
                 if since_check >= TIME_CHECK_INTERVAL {
                     since_check = 0;
-                    limits.check_time()?;
+                    flow.document.check_time()?;
                 }
                 let offset = cp - start;
                 let (c, fc, width) = if piece.compressed {
@@ -443,14 +437,14 @@ impl<'a> Reader<'a> {
             flow.paragraph(std::mem::take(&mut state.paragraph))?;
         }
         if state.truncated {
-            flow.diagnostics.push(Diagnostic::loss(
+            flow.document.diagnostic(Diagnostic::loss(
                 "text_truncated",
                 "the Word document's text runs past the end of its WordDocument stream; the text \
                  up to there was read, the rest is lost",
             ));
         }
         if !state.fields.is_empty() {
-            flow.diagnostics.push(Diagnostic::loss(
+            flow.document.diagnostic(Diagnostic::loss(
                 "field_unterminated",
                 "a field has no end mark; the text after its start was not read",
             ));
@@ -486,7 +480,7 @@ impl<'a> Reader<'a> {
         piece: &Piece,
         state: &mut TextState,
         cache: &mut FkpCache<'a>,
-        flow: &mut Flow<'_>,
+        flow: &mut Flow<'_, '_>,
     ) -> Result<(), ReadError> {
         match c {
             0x0D | 0x07 | 0x0C => {
@@ -840,18 +834,8 @@ impl<'g> Iterator for Sprms<'g> {
     }
 }
 
-fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
-    let pair = bytes.get(at..at.checked_add(2)?)?;
-    Some(u16::from_le_bytes([pair[0], pair[1]]))
-}
-
 fn i16_at(bytes: &[u8], at: usize) -> Option<i16> {
     u16_at(bytes, at).map(|value| value as i16)
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
-    let quad = bytes.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes([quad[0], quad[1], quad[2], quad[3]]))
 }
 
 fn i32_at(bytes: &[u8], at: usize) -> Option<i32> {

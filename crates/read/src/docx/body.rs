@@ -23,11 +23,11 @@
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
-use jixiao_grid::{Block, CHECKED, Diagnostic, Grid, Paragraph, Source, UNCHECKED};
+use jixiao_grid::{CHECKED, Diagnostic, Source, UNCHECKED};
 
-use super::table::{MAX_COLUMNS, Merge, TableState, emit_grid};
+use super::table::{MAX_COLUMNS, Merge, NestedTables, TableState};
 use super::{symbol_char, tidy};
-use crate::{Limits, ReadError};
+use crate::{DocumentBuilder, ReadError};
 
 /// Most complex fields tracked as nested; deeper ones are counted but not followed.
 const MAX_FIELD_NESTING: usize = 64;
@@ -43,9 +43,10 @@ const HELD_PER_BLOCK: usize = 64;
 /// [`read`], without its fast-forward over property elements (skipped event by event here).
 pub(super) fn read_stream(
     source: impl std::io::BufRead,
-    limits: &Limits,
-) -> Result<(Vec<Block>, Vec<Diagnostic>), ReadError> {
-    let mut body = Body::new(limits);
+    document: &mut DocumentBuilder<'_>,
+) -> Result<(), ReadError> {
+    let limits = document.limits();
+    let mut body = Body::new(document);
     let mut reader = Reader::from_reader(source);
     let mut buffer = Vec::new();
     let mut events_since_check = 0u32;
@@ -53,7 +54,7 @@ pub(super) fn read_stream(
         events_since_check += 1;
         if events_since_check >= TIME_CHECK_INTERVAL {
             events_since_check = 0;
-            limits.check_time()?;
+            body.document.check_time()?;
         }
         buffer.clear();
         let event = match reader.read_event_into(&mut buffer) {
@@ -112,15 +113,16 @@ pub(super) fn read_stream(
 }
 
 /// Reads the main document part (already decoded to text) into blocks and diagnostics.
-pub(super) fn read(xml: &str, limits: &Limits) -> Result<(Vec<Block>, Vec<Diagnostic>), ReadError> {
-    let mut body = Body::new(limits);
+pub(super) fn read(xml: &str, document: &mut DocumentBuilder<'_>) -> Result<(), ReadError> {
+    let limits = document.limits();
+    let mut body = Body::new(document);
     let mut reader = Reader::from_str(xml);
     let mut events_since_check = 0u32;
     loop {
         events_since_check += 1;
         if events_since_check >= TIME_CHECK_INTERVAL {
             events_since_check = 0;
-            limits.check_time()?;
+            body.document.check_time()?;
         }
         let event = match reader.read_event() {
             Ok(event) => event,
@@ -256,10 +258,8 @@ struct ContentControl {
     suppressing: bool,
 }
 
-struct Body<'l> {
-    limits: &'l Limits,
-    blocks: Vec<Block>,
-    diagnostics: Vec<Diagnostic>,
+struct Body<'d, 'l> {
+    document: &'d mut DocumentBuilder<'l>,
     /// The body paragraph being read.
     paragraph: String,
     /// Paragraphs open outside any table (more than one inside a text box).
@@ -268,11 +268,9 @@ struct Body<'l> {
     tables: Vec<TableState>,
     /// Finished tables nested in the open top-level table, with their diagnostics; they are
     /// emitted right after it.
-    nested: Vec<(usize, Grid, Vec<Diagnostic>)>,
+    nested: NestedTables,
     /// Tables begun so far inside the open top-level table.
     tables_begun: usize,
-    grids_emitted: usize,
-    cells: usize,
     depth: usize,
     /// While set, every event is ignored until the end of the element at this depth.
     skip_until: Option<usize>,
@@ -299,19 +297,15 @@ struct Body<'l> {
     held: usize,
 }
 
-impl<'l> Body<'l> {
-    fn new(limits: &'l Limits) -> Self {
+impl<'d, 'l> Body<'d, 'l> {
+    fn new(document: &'d mut DocumentBuilder<'l>) -> Self {
         Body {
-            limits,
-            blocks: Vec::new(),
-            diagnostics: Vec::new(),
+            document,
             paragraph: String::new(),
             body_paragraphs: 0,
             tables: Vec::new(),
-            nested: Vec::new(),
+            nested: NestedTables::default(),
             tables_begun: 0,
-            grids_emitted: 0,
-            cells: 0,
             depth: 0,
             skip_until: None,
             in_text: false,
@@ -334,7 +328,8 @@ impl<'l> Body<'l> {
     /// of megabytes of text would otherwise be held whole, as text, whatever the XML reading
     /// costs.
     fn check_held(&self) -> Result<(), ReadError> {
-        let budget = usize::try_from(self.limits.max_inflate_entry / 8).unwrap_or(usize::MAX);
+        let budget =
+            usize::try_from(self.document.limits().max_inflate_entry / 8).unwrap_or(usize::MAX);
         if self.held > budget {
             return Err(ReadError::TooLarge(format!(
                 "the Word document holds more than {} of text (an eighth of the inflation \
@@ -497,7 +492,7 @@ impl<'l> Body<'l> {
         match name {
             "p" => self.end_paragraph(),
             "t" => self.in_text = false,
-            "tbl" => self.end_table(),
+            "tbl" => self.end_table()?,
             "tblGrid" => {
                 if let Some(table) = self.tables.last_mut() {
                     table.in_grid = false;
@@ -648,16 +643,13 @@ impl<'l> Body<'l> {
         self.held += HELD_PER_BLOCK;
         let text = tidy(std::mem::take(&mut self.paragraph));
         if !text.is_empty() {
-            self.blocks.push(Block::Paragraph(Paragraph {
-                text,
-                source: Source::default(),
-            }));
+            self.document.paragraph(text, Source::default());
         }
     }
 
     fn begin_table(&mut self) -> Result<(), ReadError> {
-        if self.tables.len() >= self.limits.max_xml_depth {
-            return Err(too_deep("tables", self.limits.max_xml_depth));
+        if self.tables.len() >= self.document.limits().max_xml_depth {
+            return Err(too_deep("tables", self.document.limits().max_xml_depth));
         }
         if self.tables.is_empty() {
             self.tables_begun = 0;
@@ -691,24 +683,19 @@ impl<'l> Body<'l> {
             ));
         }
         if table.end_cell() {
-            self.cells += 1;
-            if self.cells > self.limits.max_cells {
-                return Err(ReadError::TooLarge(format!(
-                    "the Word document has more than {} table cells (raise with --max-cells)",
-                    self.limits.max_cells
-                )));
-            }
+            self.document.reserve(1)?;
         }
         Ok(())
     }
 
-    fn end_table(&mut self) {
+    fn end_table(&mut self) -> Result<(), ReadError> {
         let Some(table) = self.tables.pop() else {
-            return;
+            return Ok(());
         };
         let seq = table.seq;
         let nested_text = (!self.tables.is_empty()).then(|| table.flattened_text());
         let (grid, diagnostics) = table.finish();
+        let nested = nested_text.is_some();
         if let Some(text) = nested_text {
             // The outer cell keeps the nested table's text, so a reader of the outer grid alone
             // still sees it; the nested grid itself follows the outer one.
@@ -720,32 +707,9 @@ impl<'l> Body<'l> {
                 }
                 sink.push_str(&text);
             }
-            match grid {
-                Some(grid) => self.nested.push((seq, grid, diagnostics)),
-                None => self.diagnostics.extend(diagnostics),
-            }
-            return;
         }
-        match grid {
-            Some(grid) => self.emit(grid, diagnostics),
-            None => self.diagnostics.extend(diagnostics),
-        }
-        let mut nested = std::mem::take(&mut self.nested);
-        nested.sort_by_key(|(seq, _, _)| *seq);
-        for (_, grid, diagnostics) in nested {
-            self.emit(grid, diagnostics);
-        }
-    }
-
-    /// Adds a grid to the document, numbering it and locating its diagnostics in it.
-    fn emit(&mut self, grid: Grid, diagnostics: Vec<Diagnostic>) {
-        emit_grid(
-            &mut self.blocks,
-            &mut self.diagnostics,
-            &mut self.grids_emitted,
-            grid,
-            diagnostics,
-        );
+        self.nested
+            .finish(self.document, (seq, nested), (grid, diagnostics))
     }
 
     fn field_char(&mut self, element: &BytesStart<'_>) {
@@ -782,15 +746,16 @@ impl<'l> Body<'l> {
     /// breaks before any content is unreadable.
     fn damaged(&mut self, error: &str, position: u64) -> Result<(), ReadError> {
         self.damaged = true;
-        let nothing_read =
-            self.blocks.is_empty() && self.tables.is_empty() && self.paragraph.trim().is_empty();
+        let nothing_read = self.document.document().blocks.is_empty()
+            && self.tables.is_empty()
+            && self.paragraph.trim().is_empty();
         if nothing_read {
             return Err(ReadError::Unreadable(format!(
                 "the Word document's text (word/document.xml) is not well-formed XML: {error} at \
                  byte {position}; the file is damaged"
             )));
         }
-        self.diagnostics.push(Diagnostic::loss(
+        self.document.diagnostic(Diagnostic::loss(
             "xml_damaged",
             format!(
                 "the Word document's text (word/document.xml) breaks off at byte {position} \
@@ -800,10 +765,10 @@ impl<'l> Body<'l> {
         Ok(())
     }
 
-    /// Closes whatever is still open and returns the blocks and diagnostics.
-    fn finish(mut self) -> Result<(Vec<Block>, Vec<Diagnostic>), ReadError> {
+    /// Closes whatever is still open.
+    fn finish(mut self) -> Result<(), ReadError> {
         if self.depth > 0 && !self.damaged {
-            self.diagnostics.push(Diagnostic::loss(
+            self.document.diagnostic(Diagnostic::loss(
                 "xml_truncated",
                 "the Word document's text (word/document.xml) ends before its elements close;                  it was read as far as it goes, and whatever followed is lost",
             ));
@@ -815,17 +780,17 @@ impl<'l> Body<'l> {
             if let Some(table) = self.tables.last_mut() {
                 table.end_row();
             }
-            self.end_table();
+            self.end_table()?;
         }
         self.flush_paragraph();
         if !self.fields.is_empty() {
-            self.diagnostics.push(Diagnostic::loss(
+            self.document.diagnostic(Diagnostic::loss(
                 "field_unterminated",
                 "a field has no end mark; the text after its start was not read",
             ));
         }
         if self.unknown_entities > 0 {
-            self.diagnostics.push(Diagnostic::loss(
+            self.document.diagnostic(Diagnostic::loss(
                 "entity_not_expanded",
                 format!(
                     "{} references to entities declared in the document type were left out \
@@ -834,7 +799,7 @@ impl<'l> Body<'l> {
                 ),
             ));
         }
-        Ok((self.blocks, self.diagnostics))
+        Ok(())
     }
 }
 

@@ -3,7 +3,8 @@
 //!
 //! ```no_run
 //! let bytes = std::fs::read("绩效目标表.docx")?;
-//! let document = jixiao_read::docx::read(&bytes, &jixiao_read::Limits::default())?;
+//! let limits = jixiao_read::Limits::default();
+//! let document = jixiao_read::read(jixiao_read::Format::Docx, &bytes, None, &limits)?;
 //! for grid in document.grids() {
 //!     println!("{}", grid.render());
 //! }
@@ -33,12 +34,12 @@ mod tests;
 
 use std::borrow::Cow;
 
-use jixiao_grid::{CHECKED, Diagnostic, Document, UNCHECKED};
+use jixiao_grid::{CHECKED, Diagnostic, UNCHECKED};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use crate::archive::Archive;
-use crate::{Limits, ReadError};
+use crate::{DocumentBuilder, ReadError};
 
 /// Where Word keeps the main part.
 const MAIN_PART: &str = "word/document.xml";
@@ -52,12 +53,13 @@ const HOLD_AT_MOST: u64 = 32 << 20;
 /// Fails with [`ReadError::Encrypted`] for a password-protected document (an OLE2
 /// `EncryptedPackage`), [`ReadError::Unreadable`] for a damaged package or one without a main
 /// part, and [`ReadError::TooLarge`] past the inflation, depth, cell or time limits.
-pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+pub fn read(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), ReadError> {
     if crate::detect::is_ole2(bytes) {
-        return Err(crate::doc::ole_error(bytes));
+        return Err(crate::detect::ole2::ole_error(bytes));
     }
+    let limits = document.limits();
     let mut archive = Archive::open(bytes, "Word document")?;
-    let part = main_part_name(&mut archive, limits)?;
+    let part = main_part_name(&mut archive, document)?;
     if archive
         .declared_size(&part)
         .is_some_and(|size| size > HOLD_AT_MOST)
@@ -73,15 +75,10 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             {
                 return None;
             }
-            Some(body::read_stream(reader, limits))
+            Some(body::read_stream(reader, document))
         })?;
         if let Some(Some(result)) = streamed {
-            let (blocks, diagnostics) = result?;
-            return Ok(Document {
-                blocks,
-                diagnostics,
-                ..Document::default()
-            });
+            return result;
         }
     }
     let Some(xml) = archive.read(&part, limits)? else {
@@ -93,18 +90,17 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     };
     let mut diagnostics = Vec::new();
     let text = decode(&xml, &mut diagnostics);
-    let (blocks, body_diagnostics) = body::read(&text, limits)?;
-    diagnostics.extend(body_diagnostics);
-    Ok(Document {
-        blocks,
-        diagnostics,
-        ..Document::default()
-    })
+    document.diagnostics(diagnostics);
+    body::read(&text, document)
 }
 
 /// The name of the main part: `word/document.xml`, or, in packages that name it otherwise,
 /// the target of the package's `officeDocument` relationship.
-fn main_part_name(archive: &mut Archive<'_>, limits: &Limits) -> Result<String, ReadError> {
+fn main_part_name(
+    archive: &mut Archive<'_>,
+    document: &DocumentBuilder<'_>,
+) -> Result<String, ReadError> {
+    let limits = document.limits();
     if archive.contains(MAIN_PART) {
         return Ok(MAIN_PART.to_string());
     }

@@ -9,9 +9,10 @@
 //! with a different number of cells are common. The merged cell becomes one [`Cell`] whose
 //! `row_span` grows with each continuation.
 
-use jixiao_grid::{Cell, Diagnostic, Grid, GridBuilder, Location};
+use jixiao_grid::{Cell, Diagnostic, GridBuilder, Location};
 
 use super::tidy;
+use crate::{DocumentBuilder, ReadError};
 
 /// The most grid columns a table may have. Word allows 63 and LibreOffice 1024; the cap only
 /// keeps a hostile `w:gridSpan` or `w:gridBefore` from making the grid allocate without bound.
@@ -350,8 +351,9 @@ impl TableState {
         out
     }
 
-    /// Builds the grid. `None` for a table without a single cell, with a diagnostic.
-    pub(crate) fn finish(mut self) -> (Option<Grid>, Vec<Diagnostic>) {
+    /// The grid's cells, ready to build, and the repairs made to them. `None` for a table
+    /// without a single cell, with a diagnostic.
+    pub(crate) fn finish(mut self) -> (Option<GridBuilder>, Vec<Diagnostic>) {
         if self.cell.is_some() {
             self.end_cell();
         }
@@ -396,9 +398,7 @@ impl TableState {
             cell.col_span = cell.col_span.min(used - cell.col);
             builder.push(cell);
         }
-        let (grid, built) = builder.build(Location::default());
-        self.diagnostics.extend(built);
-        (Some(grid), self.diagnostics)
+        (Some(builder), self.diagnostics)
     }
 }
 
@@ -411,26 +411,38 @@ fn preview(text: &str) -> String {
     }
 }
 
-/// Adds a finished grid to a Word document's blocks: numbers it in document order and locates
-/// its diagnostics in it. Shared by the .docx, .doc and RTF readers.
-pub(crate) fn emit_grid(
-    blocks: &mut Vec<jixiao_grid::Block>,
-    diagnostics: &mut Vec<jixiao_grid::Diagnostic>,
-    grids_emitted: &mut usize,
-    mut grid: jixiao_grid::Grid,
-    grid_diagnostics: Vec<jixiao_grid::Diagnostic>,
-) {
-    let index = u32::try_from(*grids_emitted).unwrap_or(u32::MAX);
-    *grids_emitted += 1;
-    grid.location.grid = Some(index);
-    for mut diagnostic in grid_diagnostics {
-        diagnostic
-            .location
-            .get_or_insert_with(Default::default)
-            .grid = Some(index);
-        diagnostics.push(diagnostic);
+/// Finished tables nested in the open top-level table of a Word document, with their
+/// repairs, in the order they began. Shared by the .docx, .doc and RTF readers: a nested grid
+/// is added right after its top-level table, as Word shows it.
+#[derive(Debug, Default)]
+pub(crate) struct NestedTables(Vec<(usize, GridBuilder, Vec<Diagnostic>)>);
+
+impl NestedTables {
+    /// Adds a finished table: a nested one (`nested`) waits for its top-level table, a
+    /// top-level one is added to the document at once, the nested ones after it. A table
+    /// without cells leaves only its diagnostics.
+    pub(crate) fn finish(
+        &mut self,
+        document: &mut DocumentBuilder<'_>,
+        (seq, nested): (usize, bool),
+        (grid, diagnostics): (Option<GridBuilder>, Vec<Diagnostic>),
+    ) -> Result<(), ReadError> {
+        let Some(grid) = grid else {
+            document.diagnostics(diagnostics);
+            return Ok(());
+        };
+        if nested {
+            self.0.push((seq, grid, diagnostics));
+            return Ok(());
+        }
+        document.grid_with(grid, Location::default(), diagnostics)?;
+        let mut waiting = std::mem::take(&mut self.0);
+        waiting.sort_by_key(|(seq, _, _)| *seq);
+        for (_, grid, diagnostics) in waiting {
+            document.grid_with(grid, Location::default(), diagnostics)?;
+        }
+        Ok(())
     }
-    blocks.push(jixiao_grid::Block::Table(grid));
 }
 
 #[cfg(test)]
@@ -474,9 +486,12 @@ mod tests {
         table.cell.as_mut().expect("open").text.push('c');
         table.end_cell();
         table.end_row();
-        let (grid, diagnostics) = table.finish();
-        let grid = grid.expect("grid");
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let (builder, diagnostics) = table.finish();
+        let (grid, built) = builder.expect("grid").build(Location::default());
+        assert!(
+            diagnostics.is_empty() && built.is_empty(),
+            "{diagnostics:?} {built:?}"
+        );
         let merged = grid.slot(1, 1).expect("covered").cell;
         assert_eq!(
             (merged.text.as_str(), merged.row, merged.row_span),
@@ -522,9 +537,12 @@ mod tests {
             &mut table,
             &[(1, Merge::Continue, ""), (1, Merge::None, "b")],
         );
-        let (grid, diagnostics) = table.finish();
-        let grid = grid.expect("grid");
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let (builder, diagnostics) = table.finish();
+        let (grid, built) = builder.expect("grid").build(Location::default());
+        assert!(
+            diagnostics.is_empty() && built.is_empty(),
+            "{diagnostics:?} {built:?}"
+        );
         assert_eq!(grid.rows(), 2);
         assert_eq!(grid.cells()[0].row_span, 2);
         assert_eq!(grid.slot(1, 1).expect("b").cell.text, "b");

@@ -5,7 +5,6 @@ use std::io::{Cursor, Write};
 
 use jixiao_grid::{Block, Document, Grid};
 
-use super::read;
 use crate::Limits;
 
 const TRANSITIONAL: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -44,7 +43,7 @@ fn docx(body: &str) -> Vec<u8> {
 }
 
 fn read_body(body: &str) -> Document {
-    read(&docx(body), &Limits::default()).expect("readable")
+    crate::read_default(crate::Format::Docx, &docx(body)).expect("readable")
 }
 
 /// A paragraph with one run of text.
@@ -555,7 +554,7 @@ fn strict_namespace_documents_read_alike() {
         )
     );
     let bytes = package(&[("word/document.xml", document_xml(STRICT, &body).as_bytes())]);
-    let document = read(&bytes, &Limits::default()).expect("strict");
+    let document = crate::read_default(crate::Format::Docx, &bytes).expect("strict");
     assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["标题"]);
     assert_eq!(grids(&document)[0].cells()[0].row_span, 2);
 }
@@ -584,7 +583,7 @@ fn billion_laughs_doctype_is_never_expanded() {
          <w:p><w:r><w:t>前&lol9;后</w:t></w:r></w:p></w:body></w:document>"
     );
     let bytes = package(&[("word/document.xml", xml.as_bytes())]);
-    let document = read(&bytes, &Limits::default()).expect("read");
+    let document = crate::read_default(crate::Format::Docx, &bytes).expect("read");
     assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["前后"]);
     assert_eq!(codes(&document), ["entity_not_expanded"]);
     assert!(document.diagnostics[0].lost);
@@ -602,7 +601,8 @@ fn deep_nesting_stops_with_too_large() {
         max_xml_depth: 64,
         ..Limits::default()
     };
-    let error = read(&docx(&body), &limits).expect_err("too deep");
+    let error =
+        crate::read(crate::Format::Docx, &docx(&body), None, &limits).expect_err("too deep");
     assert_eq!(error.code(), "too_large");
     assert!(error.to_string().contains("--max-depth"), "{error}");
     // Within the limit, every level is a grid of its own and the innermost text is kept.
@@ -610,29 +610,31 @@ fn deep_nesting_stops_with_too_large() {
         max_xml_depth: 256,
         ..Limits::default()
     };
-    let document = read(&docx(&body), &limits).expect("within the limit");
+    let document =
+        crate::read(crate::Format::Docx, &docx(&body), None, &limits).expect("within the limit");
     assert_eq!(grids(&document).len(), depth);
     assert_eq!(grids(&document)[depth - 1].cells()[0].text, "innermost");
 
     // Plain element nesting (no tables) is bounded too.
     let deep = format!("{}{}", "<w:sdt>".repeat(10_000), "</w:sdt>".repeat(10_000));
-    let error = read(&docx(&deep), &Limits::default()).expect_err("too deep");
+    let error = crate::read_default(crate::Format::Docx, &docx(&deep)).expect_err("too deep");
     assert_eq!(error.code(), "too_large");
 }
 
 #[test]
 fn damaged_packages_are_unreadable_with_clear_messages() {
     let bytes = docx(&p("x"));
-    let error = read(&bytes[..bytes.len() / 2], &Limits::default()).expect_err("truncated");
+    let error =
+        crate::read_default(crate::Format::Docx, &bytes[..bytes.len() / 2]).expect_err("truncated");
     assert_eq!(error.code(), "unreadable");
     assert!(error.to_string().contains("truncated"), "{error}");
 
     let bytes = package(&[("word/styles.xml", b"<w:styles/>")]);
-    let error = read(&bytes, &Limits::default()).expect_err("no main part");
+    let error = crate::read_default(crate::Format::Docx, &bytes).expect_err("no main part");
     assert_eq!(error.code(), "unreadable");
     assert!(error.to_string().contains("word/document.xml"), "{error}");
 
-    let error = read(b"not a zip at all", &Limits::default()).expect_err("not zip");
+    let error = crate::read_default(crate::Format::Docx, b"not a zip at all").expect_err("not zip");
     assert_eq!(error.code(), "unreadable");
 }
 
@@ -644,14 +646,14 @@ fn xml_broken_midway_keeps_what_came_before() {
         table(1, &[tr(&[tc("", &p("a"))])])
     );
     let bytes = package(&[("word/document.xml", xml.as_bytes())]);
-    let document = read(&bytes, &Limits::default()).expect("partial");
+    let document = crate::read_default(crate::Format::Docx, &bytes).expect("partial");
     assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["标题"]);
     assert_eq!(grids(&document).len(), 1);
     assert_eq!(codes(&document), ["xml_damaged"]);
     assert!(document.diagnostics[0].lost);
 
     let bytes = package(&[("word/document.xml", b"<w:document><<<")]);
-    let error = read(&bytes, &Limits::default()).expect_err("broken at once");
+    let error = crate::read_default(crate::Format::Docx, &bytes).expect_err("broken at once");
     assert_eq!(error.code(), "unreadable");
     assert!(error.to_string().contains("not well-formed"), "{error}");
 }
@@ -666,7 +668,7 @@ fn main_part_is_found_through_the_package_relationships() {
             document_xml(TRANSITIONAL, &p("别处")).as_bytes(),
         ),
     ]);
-    let document = read(&bytes, &Limits::default()).expect("found");
+    let document = crate::read_default(crate::Format::Docx, &bytes).expect("found");
     assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["别处"]);
 }
 
@@ -675,9 +677,9 @@ fn utf16_and_invalid_utf8_parts_are_decoded() {
     let xml = document_xml(TRANSITIONAL, &p("二〇二四"));
     let mut utf16 = vec![0xFF, 0xFE];
     utf16.extend(xml.encode_utf16().flat_map(u16::to_le_bytes));
-    let document = read(
+    let document = crate::read_default(
+        crate::Format::Docx,
         &package(&[("word/document.xml", &utf16)]),
-        &Limits::default(),
     )
     .expect("utf-16");
     assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["二〇二四"]);
@@ -685,8 +687,11 @@ fn utf16_and_invalid_utf8_parts_are_decoded() {
     let mut bad = document_xml(TRANSITIONAL, &p("好@坏")).into_bytes();
     let at = bad.iter().position(|&b| b == b'@').expect("marker");
     bad[at] = 0xFF;
-    let document =
-        read(&package(&[("word/document.xml", &bad)]), &Limits::default()).expect("lossy");
+    let document = crate::read_default(
+        crate::Format::Docx,
+        &package(&[("word/document.xml", &bad)]),
+    )
+    .expect("lossy");
     assert_eq!(document.paragraphs().collect::<Vec<_>>(), ["好\u{FFFD}坏"]);
     assert_eq!(codes(&document), ["invalid_text_bytes"]);
 }
@@ -700,7 +705,8 @@ fn too_many_cells_stop_with_too_large() {
         max_cells: 15,
         ..Limits::default()
     };
-    let error = read(&docx(&table(2, &rows)), &limits).expect_err("too many");
+    let error = crate::read(crate::Format::Docx, &docx(&table(2, &rows)), None, &limits)
+        .expect_err("too many");
     assert_eq!(error.code(), "too_large");
     assert!(error.to_string().contains("--max-cells"), "{error}");
 }
@@ -737,7 +743,7 @@ fn docx_rs_merges_are_read() {
         .build()
         .pack(&mut out)
         .expect("pack");
-    let document = read(out.get_ref(), &Limits::default()).expect("read");
+    let document = crate::read_default(crate::Format::Docx, out.get_ref()).expect("read");
     assert_eq!(
         document.paragraphs().collect::<Vec<_>>(),
         ["1、测试绩效目标表"]
@@ -765,7 +771,11 @@ fn corpus_xml() -> Vec<u8> {
 #[test]
 fn real_document_cut_anywhere_reads_as_far_as_it_goes() {
     let xml = corpus_xml();
-    let whole = read(&package(&[("word/document.xml", &xml)]), &Limits::default()).expect("whole");
+    let whole = crate::read_default(
+        crate::Format::Docx,
+        &package(&[("word/document.xml", &xml)]),
+    )
+    .expect("whole");
     let all_grids = whole.grids().count();
     let mut previous_grids = 0;
     for step in 1..64 {
@@ -774,7 +784,7 @@ fn real_document_cut_anywhere_reads_as_far_as_it_goes() {
             cut -= 1;
         }
         let bytes = package(&[("word/document.xml", &xml[..cut])]);
-        let document = read(&bytes, &Limits::default())
+        let document = crate::read_default(crate::Format::Docx, &bytes)
             .unwrap_or_else(|error| panic!("cut at {cut}: {error}"));
         let lost: Vec<_> = document.diagnostics.iter().filter(|d| d.lost).collect();
         assert!(

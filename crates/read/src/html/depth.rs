@@ -9,6 +9,7 @@
 //! Void elements, comments, and the raw text of `<script>`/`<style>` do not nest.
 
 use crate::ReadError;
+use crate::bytes::find_from as find;
 
 /// Elements that never have content.
 const VOID: &[&str] = &[
@@ -226,14 +227,6 @@ fn end_of_raw_text(text: &str, from: usize, name: &str) -> usize {
         at = position + 2;
     }
     bytes.len()
-}
-
-fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    haystack
-        .get(from..)?
-        .windows(needle.len())
-        .position(|window| window == needle)
-        .map(|position| from + position)
 }
 
 #[cfg(test)]

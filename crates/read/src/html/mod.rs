@@ -13,11 +13,11 @@
 //! Every walk is iterative, so no page can exhaust the stack.
 //!
 //! ```
-//! use jixiao_read::{html, Limits};
+//! use jixiao_read::{Format, Limits, read};
 //!
 //! let page = b"<p>1\xE3\x80\x81\xE7\xBB\xA9\xE6\x95\x88\xE7\x9B\xAE\xE6\xA0\x87\xE8\xA1\xA8</p>\
 //!     <table><tr><td rowspan=2>a<td>b<tr><td>c</table>";
-//! let document = html::read(page, &Limits::default())?;
+//! let document = read(Format::Html, page, None, &Limits::default())?;
 //! let grid = document.grids().next().expect("one table");
 //! assert_eq!(grid.slot(1, 0).expect("covered").cell.text, "a");
 //! assert_eq!(grid.slot(1, 1).expect("origin").cell.text, "c");
@@ -31,10 +31,10 @@ mod text;
 
 use ego_tree::NodeRef;
 use ego_tree::iter::Edge;
-use jixiao_grid::{Block, Diagnostic, Document, GridBuilder, Location, Paragraph};
+use jixiao_grid::{Diagnostic, GridBuilder, Location};
 use scraper::{Html, Node};
 
-use crate::{Limits, ReadError};
+use crate::{DocumentBuilder, Limits, ReadError};
 
 use text::TextBuilder;
 
@@ -182,38 +182,30 @@ fn check_elements(text: &str, limits: &Limits) -> Result<(), ReadError> {
 }
 
 /// Reads an HTML page.
-pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+pub fn read(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), ReadError> {
+    let limits = document.limits();
     let decoded = charset::decode(bytes);
     depth::check(&decoded.text, limits.max_html_depth)?;
     check_elements(&decoded.text, limits)?;
-    limits.check_time()?;
+    document.check_time()?;
     let html = Html::parse_document(&decoded.text);
-    limits.check_time()?;
+    document.check_time()?;
 
-    let mut document = Document {
-        encoding: Some(decoded.encoding),
-        diagnostics: decoded.diagnostics,
-        ..Document::default()
-    };
+    document.encoding(decoded.encoding);
+    document.diagnostics(decoded.diagnostics);
     let mut walker = Walker {
-        document: &mut document,
-        budget: limits.max_cells,
-        limits,
+        document,
         paragraph: TextBuilder::new(),
     };
-    walker.walk(html.tree.root())?;
-    Ok(document)
+    walker.walk(html.tree.root())
 }
 
-struct Walker<'d> {
-    document: &'d mut Document,
-    /// Slots the document may still produce (`--max-cells`).
-    budget: usize,
-    limits: &'d Limits,
+struct Walker<'d, 'l> {
+    document: &'d mut DocumentBuilder<'l>,
     paragraph: TextBuilder,
 }
 
-impl Walker<'_> {
+impl Walker<'_, '_> {
     /// Walks the page outside tables, gathering paragraphs, and hands each outermost table to
     /// [`Walker::tables`].
     fn walk(&mut self, root: NodeRef<'_, Node>) -> Result<(), ReadError> {
@@ -281,15 +273,11 @@ impl Walker<'_> {
         let text = self.paragraph.finish();
         if crate::chrome::is_page_chrome(&text) {
             self.document
-                .diagnostics
-                .push(crate::chrome::removed(&text, Default::default()));
+                .diagnostic(crate::chrome::removed(&text, Default::default()));
             return;
         }
         if !text.is_empty() {
-            self.document.blocks.push(Block::Paragraph(Paragraph {
-                text,
-                source: Default::default(),
-            }));
+            self.document.paragraph(text, Default::default());
         }
     }
 
@@ -331,8 +319,7 @@ impl Walker<'_> {
                 dropped += 1;
                 if let Some(text) = first_text[row] {
                     self.document
-                        .diagnostics
-                        .push(crate::chrome::removed(text, Default::default()));
+                        .diagnostic(crate::chrome::removed(text, Default::default()));
                 }
             }
         }
@@ -351,25 +338,22 @@ impl Walker<'_> {
     fn tables(&mut self, outer: NodeRef<'_, Node>) -> Result<(), ReadError> {
         let mut pending = vec![outer];
         while let Some(node) = pending.pop() {
-            self.limits.check_time()?;
-            let read = table::read_table(node, &mut self.budget)?;
+            self.document.check_time()?;
+            let read = table::read_table(node, self.document)?;
             if let Some(caption) = read.caption {
-                self.document.blocks.push(Block::Paragraph(Paragraph {
-                    text: caption,
-                    source: Default::default(),
-                }));
+                self.document.paragraph(caption, Default::default());
             }
             pending.extend(read.nested.into_iter().rev());
             if read.cells.is_empty() {
                 continue;
             }
-            let index = self.document.grids().count();
+            let index = self.document.next_grid();
             let location = Location {
-                grid: Some(index as u32),
+                grid: Some(index),
                 ..Location::default()
             };
             if read.absurd_spans > 0 {
-                self.document.diagnostics.push(
+                self.document.diagnostic(
                     Diagnostic::new(
                         "span_clamped",
                         format!(
@@ -390,9 +374,7 @@ impl Walker<'_> {
             for cell in cells {
                 builder.push(cell);
             }
-            let (grid, repairs) = builder.build(location);
-            self.document.diagnostics.extend(repairs);
-            self.document.blocks.push(Block::Table(grid));
+            self.document.grid(builder, location)?;
         }
         Ok(())
     }

@@ -17,7 +17,7 @@ use scraper::Node;
 
 use super::text::TextBuilder;
 use super::{SKIPPED, is_block, name_of};
-use crate::ReadError;
+use crate::{DocumentBuilder, ReadError};
 
 const MAX_COLSPAN: u64 = 1000;
 const MAX_ROWSPAN: u64 = 65534;
@@ -35,11 +35,11 @@ pub(super) struct TableRead<'a> {
     pub absurd_spans: usize,
 }
 
-/// Reads a table element. `budget` is the number of slots the document may still produce;
-/// the table's rows × columns are taken from it.
+/// Reads a table element. The slots it covers (rows × columns) are reserved from the
+/// document's cell budget, checked as its rows are read.
 pub(super) fn read_table<'a>(
     table: NodeRef<'a, Node>,
-    budget: &mut usize,
+    document: &mut DocumentBuilder<'_>,
 ) -> Result<TableRead<'a>, ReadError> {
     let mut caption = None;
     let mut groups: Vec<Vec<NodeRef<'a, Node>>> = Vec::new();
@@ -127,9 +127,7 @@ pub(super) fn read_table<'a>(
                     }
                 };
                 covered = covered.saturating_add(rowspan.saturating_mul(colspan));
-                if covered > *budget {
-                    return Err(too_large(*budget));
-                }
+                document.check_cells(covered)?;
                 let text = cell_text(cell, &mut nested);
                 for below in 1..rowspan {
                     taken[index + below].push((col, col + colspan));
@@ -150,23 +148,13 @@ pub(super) fn read_table<'a>(
         cell.row_span = cell.row_span.min(height - cell.row);
     }
     let slots = width.saturating_mul(height);
-    if slots > *budget {
-        return Err(too_large(*budget));
-    }
-    *budget -= slots;
+    document.reserve(slots)?;
     Ok(TableRead {
         caption,
         cells,
         nested,
         absurd_spans,
     })
-}
-
-fn too_large(budget: usize) -> ReadError {
-    ReadError::TooLarge(format!(
-        "a table covers more cells than the {budget} left under the limit (raise with \
-         --max-cells)"
-    ))
 }
 
 /// The `tr` children of a row group.

@@ -107,18 +107,10 @@ impl TextBuilder {
 /// East Asian wide and full-width characters other than Hangul (CSS Text 3, segment break
 /// transformation): a line break of the markup between two of them is removed.
 fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF01..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x2FFFD
-        | 0x30000..=0x3FFFD)
+    // U+FF00 and U+2FFFE–U+2FFFF are unassigned; CSS leaves them out.
+    jixiao_grid::is_wide(c)
+        && !jixiao_grid::is_hangul(c)
+        && !matches!(c as u32, 0xFF00 | 0x2FFFE | 0x2FFFF)
 }
 
 #[cfg(test)]

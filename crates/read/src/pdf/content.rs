@@ -13,13 +13,15 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
+use jixiao_grid::is_wide as is_wide_char;
 use lopdf::{Dictionary, Object, ObjectId};
 
 use super::cmap::Mapped;
 use super::font::Font;
 use super::lexer::{Lexer, Token};
 use super::objects::Objects;
-use crate::{Limits, ReadError};
+use super::tolerance::{GLYPH_CENTRE_HEIGHT, MAX_RULE_THICKNESS};
+use crate::{Deadline, DocumentBuilder, Limits, ReadError};
 
 /// Most glyphs kept from one page; a page with more is cut and reported.
 pub(crate) const MAX_GLYPHS_PER_PAGE: usize = 400_000;
@@ -39,8 +41,6 @@ pub(crate) const MAX_FORM_WORK_PER_PAGE: usize = 64 << 20;
 const FORM_RUN_COST: usize = 256;
 /// Deepest `q` nesting kept; deeper saves are ignored (and so are their restores).
 const MAX_SAVE_DEPTH: usize = 256;
-/// Thickest filled rectangle still read as a rule, in points.
-const MAX_RULE_THICKNESS: f64 = 3.0;
 
 /// An affine matrix `[a b c d e f]`, as PDF writes them.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -268,6 +268,7 @@ pub(crate) struct Interpreter<'o, 'a> {
     objects: &'o Objects<'a>,
     cache: &'o mut Cache,
     limits: &'o Limits,
+    deadline: Deadline,
     out: PageContent,
     state: GraphicsState,
     saved: Vec<GraphicsState>,
@@ -295,13 +296,14 @@ impl<'o, 'a> Interpreter<'o, 'a> {
     pub(crate) fn new(
         objects: &'o Objects<'a>,
         cache: &'o mut Cache,
-        limits: &'o Limits,
+        document: &'o DocumentBuilder<'_>,
         page_matrix: Matrix,
     ) -> Self {
         Interpreter {
             objects,
             cache,
-            limits,
+            limits: document.limits(),
+            deadline: document.deadline(),
             out: PageContent::default(),
             state: GraphicsState::new(page_matrix),
             saved: Vec::new(),
@@ -370,7 +372,7 @@ impl<'o, 'a> Interpreter<'o, 'a> {
                         break;
                     }
                     if self.operators.is_multiple_of(65_536) {
-                        self.limits.check_time()?;
+                        self.deadline.check()?;
                     }
                     if op == b"BI" {
                         self.skip_inline_image(&mut lexer);
@@ -874,7 +876,7 @@ impl<'o, 'a> Interpreter<'o, 'a> {
                 (
                     render.apply(0.0, 0.0),
                     render.apply(width, 0.0),
-                    render.apply(width / 2.0, 0.35),
+                    render.apply(width / 2.0, GLYPH_CENTRE_HEIGHT),
                 )
             };
             let direction = if vertical {
@@ -1107,23 +1109,6 @@ pub(crate) fn is_white_space(text: &Mapped) -> bool {
     }
 }
 
-/// True for characters that take a full em: CJK ideographs, kana, hangul, full-width forms.
-pub(crate) fn is_wide_char(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD)
-}
-
 fn is_wide(text: &Mapped) -> bool {
     match text {
         Mapped::Char(c) => is_wide_char(*c),
@@ -1141,6 +1126,7 @@ mod tests {
     fn run(content: &[u8]) -> PageContent {
         let doc = lopdf::Document::with_version("1.5");
         let limits = Limits::default();
+        let document = limits.start();
         let objects = Objects::new(&doc, &limits);
         let resources = dictionary! {
             "Font" => dictionary! {
@@ -1150,7 +1136,7 @@ mod tests {
             },
         };
         let mut cache = Cache::default();
-        let mut interpreter = Interpreter::new(&objects, &mut cache, &limits, Matrix::IDENTITY);
+        let mut interpreter = Interpreter::new(&objects, &mut cache, &document, Matrix::IDENTITY);
         interpreter.run(content, Some(&resources)).expect("runs");
         interpreter.finish()
     }

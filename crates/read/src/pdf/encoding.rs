@@ -6,6 +6,7 @@
 //! (the names real documents use) plus the `uniXXXX` and `uXXXX[XX]` conventions; a name that
 //! says nothing about its character (`g123`, `cid456`) gives no text, never a guess.
 
+use crate::bytes::find;
 use encoding_rs::{MACINTOSH, WINDOWS_1252};
 
 /// A base encoding of a simple font.
@@ -416,12 +417,6 @@ pub(crate) fn type1_builtin_encoding(program: &[u8]) -> Vec<(u8, Vec<u8>)> {
         window[2] = Some(token);
     }
     out
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
 }
 
 #[cfg(test)]

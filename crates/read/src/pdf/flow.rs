@@ -14,10 +14,12 @@
 
 use std::collections::HashMap;
 
-use jixiao_grid::{Block, Diagnostic, Paragraph, Source};
+use jixiao_grid::{Diagnostic, Source};
 
 use super::layout::{Item, TextLine, join_wrapped};
 use super::tables::Table;
+use super::tolerance::{MARGIN_BAND, PARAGRAPH_SIZE_RATIO};
+use crate::{DocumentBuilder, ReadError};
 
 /// The items of one page.
 #[derive(Debug)]
@@ -27,13 +29,17 @@ pub(crate) struct PageItems {
     pub items: Vec<Item>,
 }
 
-/// Share of the page height, from the top or bottom edge, where running text lives.
-const MARGIN_BAND: f64 = 0.1;
-
-/// Builds the document's blocks from its pages, in reading order.
-pub(crate) fn assemble(mut pages: Vec<PageItems>) -> (Vec<Block>, Vec<Diagnostic>) {
+/// Adds the document's blocks from its pages, in reading order.
+pub(crate) fn assemble(
+    mut pages: Vec<PageItems>,
+    document: &mut DocumentBuilder<'_>,
+) -> Result<(), ReadError> {
     remove_running_text(&mut pages);
-    let mut flow = Flow::default();
+    let mut flow = Flow {
+        document,
+        paragraph: None,
+        table: None,
+    };
     for page in pages {
         let right_margin = page
             .items
@@ -52,21 +58,20 @@ pub(crate) fn assemble(mut pages: Vec<PageItems>) -> (Vec<Block>, Vec<Diagnostic
                             table.join(fragment);
                         }
                         _ => {
-                            flow.end_table();
+                            flow.end_table()?;
                             flow.table = Some(Table::start(fragment));
                         }
                     }
                 }
                 Item::Line(line) => {
-                    flow.end_table();
+                    flow.end_table()?;
                     flow.add_line(line, page.page, right_margin);
                 }
             }
         }
     }
     flow.end_paragraph();
-    flow.end_table();
-    (flow.blocks, flow.diagnostics)
+    flow.end_table()
 }
 
 #[derive(Debug)]
@@ -78,33 +83,29 @@ struct OpenParagraph {
     right_margin: f64,
 }
 
-#[derive(Debug, Default)]
-struct Flow {
-    blocks: Vec<Block>,
-    diagnostics: Vec<Diagnostic>,
+struct Flow<'d, 'l> {
+    document: &'d mut DocumentBuilder<'l>,
     paragraph: Option<OpenParagraph>,
     table: Option<Table>,
-    grids: u32,
 }
 
-impl Flow {
+impl Flow<'_, '_> {
     fn end_paragraph(&mut self) {
         if let Some(paragraph) = self.paragraph.take() {
-            self.blocks.push(Block::Paragraph(Paragraph {
-                text: paragraph.text,
-                source: Source::page(paragraph.page),
-            }));
+            self.document
+                .paragraph(paragraph.text, Source::page(paragraph.page));
         }
     }
 
-    fn end_table(&mut self) {
+    fn end_table(&mut self) -> Result<(), ReadError> {
         let Some(table) = self.table.take() else {
-            return;
+            return Ok(());
         };
         let location_pages = (table.first_page, table.last_page);
         let (joins, headers, rejoined) = (table.joins, table.headers_dropped, table.rows_rejoined);
-        let (grid, mut diagnostics) = table.into_grid(self.grids);
-        self.grids += 1;
+        let (builder, mut location) = table.into_builder();
+        location.grid = Some(self.document.next_grid());
+        let mut diagnostics = Vec::new();
         // Joining itself shows in the grid's page range; only the repairs made at the page
         // breaks are reported.
         if joins > 0 && (headers > 0 || rejoined > 0) {
@@ -122,13 +123,9 @@ impl Flow {
                     ", {rejoined} row(s) split by a page break rejoined"
                 ));
             }
-            diagnostics.insert(
-                0,
-                Diagnostic::new("pages_joined", message).at(grid.location.clone()),
-            );
+            diagnostics.push(Diagnostic::new("pages_joined", message).at(location.clone()));
         }
-        self.diagnostics.extend(diagnostics);
-        self.blocks.push(Block::Table(grid));
+        self.document.grid_with(builder, location, diagnostics)
     }
 
     fn add_line(&mut self, line: TextLine, page: u32, right_margin: f64) {
@@ -159,7 +156,7 @@ fn continues(open: &OpenParagraph, line: &TextLine, page: u32) -> bool {
         return false;
     }
     let ratio = line.size / previous.size.max(0.1);
-    if !(0.8..=1.25).contains(&ratio) {
+    if !(1.0 / PARAGRAPH_SIZE_RATIO..=PARAGRAPH_SIZE_RATIO).contains(&ratio) {
         return false;
     }
     let wrapped = previous.x1 >= open.right_margin - previous.size * 2.0;
@@ -172,48 +169,6 @@ fn continues(open: &OpenParagraph, line: &TextLine, page: u32) -> bool {
     } else {
         page == open.last_page + 1
     }
-}
-
-/// True for lines that are only a page number.
-fn is_page_number(text: &str) -> bool {
-    let compact: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            other => other,
-        })
-        .collect();
-    // Three digits at most: a lone `2024` is a year, not a page.
-    let digits = |s: &str| !s.is_empty() && s.len() <= 3 && s.chars().all(|c| c.is_ascii_digit());
-    let trimmed = compact.trim_matches(|c| matches!(c, '-' | '－' | '—' | '–' | '·' | '•'));
-    if digits(trimmed) {
-        return true;
-    }
-    if let Some((a, b)) = trimmed.split_once('/')
-        && digits(a)
-        && digits(b)
-    {
-        return true;
-    }
-    let lower = trimmed.to_ascii_lowercase();
-    if let Some(rest) = lower.strip_prefix("page") {
-        let rest = rest.replace("of", "/");
-        return rest.split('/').all(digits);
-    }
-    // 第3页, 第3页共9页, 第3页/共9页.
-    if let Some(rest) = trimmed.strip_prefix('第')
-        && let Some((number, tail)) = rest.split_once('页')
-        && digits(number)
-    {
-        let tail = tail.trim_start_matches([',', '，', '/']);
-        return tail.is_empty()
-            || tail
-                .strip_prefix('共')
-                .and_then(|t| t.strip_suffix('页'))
-                .is_some_and(digits);
-    }
-    false
 }
 
 /// The text of a line with digits and white space taken out, to recognise running text
@@ -270,7 +225,8 @@ fn remove_running_text(pages: &mut [PageItems]) {
             .into_iter()
             .filter(|&index| match &page.items[index] {
                 Item::Line(line) => {
-                    is_page_number(&line.text) || repeated(&running_key(&line.text))
+                    crate::page_number::is_page_number(&line.text)
+                        || repeated(&running_key(&line.text))
                 }
                 Item::Table(_) => false,
             })
@@ -285,6 +241,7 @@ fn remove_running_text(pages: &mut [PageItems]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jixiao_grid::Block;
 
     fn line(text: &str, x1: f64, baseline: f64) -> Item {
         Item::Line(TextLine {
@@ -320,10 +277,10 @@ mod tests {
             "－１－",
             "２",
         ] {
-            assert!(is_page_number(yes), "{yes}");
+            assert!(crate::page_number::is_page_number(yes), "{yes}");
         }
         for no in ["2024", "第一部分", "3月底", "项目名称", "1、"] {
-            assert!(!is_page_number(no), "{no}");
+            assert!(!crate::page_number::is_page_number(no), "{no}");
         }
     }
 
@@ -352,7 +309,10 @@ mod tests {
                 ],
             },
         ];
-        let (blocks, _) = assemble(pages);
+        let limits = crate::Limits::default();
+        let mut document = limits.start();
+        assemble(pages, &mut document).expect("assembled");
+        let blocks = document.finish().blocks;
         assert_eq!(
             paragraphs(&blocks),
             vec![

@@ -41,29 +41,23 @@ mod layout;
 mod lexer;
 mod objects;
 mod tables;
+mod tolerance;
 mod truetype;
 
-use jixiao_grid::{Block, Diagnostic, Document, Location};
+use jixiao_grid::{Diagnostic, Location};
 use lopdf::{Dictionary, LoadOptions, Object, ObjectId};
 
 use self::content::{Cache, Interpreter, Matrix, PageContent};
 use self::flow::PageItems;
 use self::objects::{Objects, StreamError, rectangle};
-use crate::{Limits, ReadError};
+use crate::{DocumentBuilder, Limits, ReadError};
 
 /// US Letter, for pages without a readable `/MediaBox`.
 const DEFAULT_PAGE: [f64; 4] = [0.0, 0.0, 612.0, 792.0];
 
 /// Reads a PDF file.
-pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
-    // The time budget starts here unless the caller started it already.
-    let started;
-    let limits = if limits.deadline.is_none() {
-        started = limits.start();
-        &started
-    } else {
-        limits
-    };
+pub fn read(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), ReadError> {
+    let limits = document.limits();
     let doc = load(bytes, limits)?;
     let mut diagnostics = Vec::new();
     if doc.xref_recovery.is_some() {
@@ -96,10 +90,10 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let mut missing_content = 0usize;
     let mut unmapped_fonts: Vec<String> = Vec::new();
     for (index, &id) in page_ids.iter().enumerate() {
-        limits.check_time()?;
+        document.check_time()?;
         let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let (content, height) =
-            read_page(&objects, &mut cache, limits, id, &mut diagnostics, number)?;
+            read_page(&objects, &mut cache, document, id, &mut diagnostics, number)?;
         report_page(&content, number, limits, &mut diagnostics);
         mapped += content.mapped;
         unmapped += content.unmapped;
@@ -150,27 +144,9 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         )));
     }
 
-    let (blocks, flow_diagnostics) = flow::assemble(pages);
-    diagnostics.extend(flow_diagnostics);
-    let cells: usize = blocks
-        .iter()
-        .map(|block| match block {
-            Block::Table(grid) => grid.cells().len(),
-            Block::Paragraph(_) => 0,
-        })
-        .sum();
-    if cells > limits.max_cells {
-        return Err(ReadError::TooLarge(format!(
-            "the PDF's tables have {cells} cells and the limit is {} (raise with --max-cells)",
-            limits.max_cells
-        )));
-    }
-    Ok(Document {
-        blocks,
-        diagnostics,
-        encoding: None,
-        pages: Some(u32::try_from(page_ids.len()).unwrap_or(u32::MAX)),
-    })
+    document.pages(u32::try_from(page_ids.len()).unwrap_or(u32::MAX));
+    document.diagnostics(diagnostics);
+    flow::assemble(pages, document)
 }
 
 /// The pages in reading order: the page tree walked depth first, each node once, so that a
@@ -307,7 +283,7 @@ fn inherited<'a>(
 fn read_page(
     objects: &Objects<'_>,
     cache: &mut Cache,
-    limits: &Limits,
+    document: &DocumentBuilder<'_>,
     id: ObjectId,
     diagnostics: &mut Vec<Diagnostic>,
     number: u32,
@@ -326,6 +302,7 @@ fn read_page(
         );
         return Ok((PageContent::default(), DEFAULT_PAGE[3]));
     };
+    let limits = document.limits();
     let depth = limits.max_pdf_depth;
     let media = inherited(objects, page, b"MediaBox", depth)
         .and_then(|object| objects.numbers(object))
@@ -411,7 +388,7 @@ fn read_page(
             .at(at),
         );
     }
-    let mut interpreter = Interpreter::new(objects, cache, limits, page_matrix);
+    let mut interpreter = Interpreter::new(objects, cache, document, page_matrix);
     interpreter.run(&content, resources)?;
     let mut drawn = interpreter.finish();
     drawn.oversized_streams = oversized;

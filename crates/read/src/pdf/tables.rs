@@ -1,5 +1,5 @@
 //! Tables across pages: a table that continues on the next page is joined into one grid, and
-//! each finished table becomes a [`Grid`].
+//! each finished table becomes a grid.
 //!
 //! A fragment at the top of a page continues the table at the bottom of the page before when
 //! both are ruled and their outer edges line up (within a tolerance) with mostly the same
@@ -17,17 +17,10 @@
 //!   same cell when either part spans several rows or no rule closes it, so the merged cell
 //!   spans across the join, as the 一级指标 cells of long indicator tables do.
 
-use jixiao_grid::{Cell, Diagnostic, Grid, GridBuilder, Location, Source};
+use jixiao_grid::{Cell, GridBuilder, Location, Source};
 
 use super::layout::{Fragment, join_wrapped, starts_with_item_marker};
-
-/// Outer edges of two fragments of one table differ by at most this (points).
-const EDGE_TOLERANCE: f64 = 3.0;
-/// Column boundaries of two fragments match within this (points).
-const COLUMN_TOLERANCE: f64 = 3.0;
-/// A table "runs to the foot of its page" when it ends in this share of the page height
-/// from the bottom, and a continuation starts in this share from the top.
-const PAGE_END_BAND: f64 = 0.15;
+use super::tolerance::{COLUMN_TOLERANCE, EDGE_TOLERANCE, PAGE_END_BAND};
 
 /// A cell of a table being joined, with rows counted from the table's first row.
 #[derive(Debug, Clone, PartialEq)]
@@ -346,9 +339,9 @@ impl Table {
         self.xs = next.xs;
     }
 
-    /// Builds the grid: column boundaries of all fragments, within a tolerance, become the
-    /// grid's columns.
-    pub(crate) fn into_grid(self, index: u32) -> (Grid, Vec<Diagnostic>) {
+    /// The grid's cells and location: column boundaries of all fragments, within a
+    /// tolerance, become the grid's columns.
+    pub(crate) fn into_builder(self) -> (GridBuilder, Location) {
         let mut edges: Vec<f64> = self.cells.iter().flat_map(|c| [c.x0, c.x1]).collect();
         edges.sort_by(f64::total_cmp);
         let mut columns: Vec<f64> = Vec::new();
@@ -379,10 +372,9 @@ impl Table {
         let location = Location {
             page: Some(self.first_page),
             page_end: Some(self.last_page),
-            grid: Some(index),
             ..Location::default()
         };
-        builder.build(location)
+        (builder, location)
     }
 }
 
@@ -390,6 +382,14 @@ impl Table {
 mod tests {
     use super::super::layout::FragmentCell;
     use super::*;
+    use jixiao_grid::{Diagnostic, Grid};
+
+    /// The grid a table builds, numbered 0.
+    fn built(table: Table) -> (Grid, Vec<Diagnostic>) {
+        let (builder, mut location) = table.into_builder();
+        location.grid = Some(0);
+        builder.build(location)
+    }
 
     fn cell(row: usize, row_span: usize, x0: f64, x1: f64, text: &str, page: u32) -> FragmentCell {
         FragmentCell {
@@ -467,7 +467,7 @@ mod tests {
         assert!(table.continues_into(&next));
         table.join(next);
         assert_eq!(table.headers_dropped, 1);
-        let (grid, diagnostics) = table.into_grid(0);
+        let (grid, diagnostics) = built(table);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         assert_eq!(
             grid_rows(&grid),
@@ -513,7 +513,7 @@ mod tests {
         );
         table.join(next);
         assert_eq!(table.rows_rejoined, 1);
-        let (grid, _) = table.into_grid(0);
+        let (grid, _) = built(table);
         assert_eq!(
             grid_rows(&grid),
             vec![
@@ -546,7 +546,7 @@ mod tests {
         );
         table.join(next);
         assert_eq!(table.rows_rejoined, 0);
-        let (grid, _) = table.into_grid(0);
+        let (grid, _) = built(table);
         assert_eq!(
             grid_rows(&grid),
             vec![
@@ -583,7 +583,7 @@ mod tests {
             ],
         );
         table.join(next);
-        let (grid, _) = table.into_grid(0);
+        let (grid, _) = built(table);
         assert_eq!(
             grid_rows(&grid),
             vec![
@@ -609,7 +609,7 @@ mod tests {
         tail.top_ruled = false;
         table.join(fragment(5, 1, vec![label, tail]));
         assert_eq!(table.rows_rejoined, 1);
-        let (grid, _) = table.into_grid(0);
+        let (grid, _) = built(table);
         assert_eq!(grid.rows(), 1);
         assert_eq!(grid.cells()[1].text, "1、加强监管\n2、加强培训");
         assert_eq!(grid.cells()[0].text, "绩效目标");

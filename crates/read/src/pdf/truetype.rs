@@ -5,6 +5,7 @@
 //! reversing it gives glyph → character. Only formats 4 and 12 of the Unicode subtables are
 //! read; every offset is checked, so a broken table gives fewer mappings, never a panic.
 
+use crate::bytes::{u16_be_at as u16_at, u32_be_at as u32_at};
 use std::collections::HashMap;
 
 /// Most glyph mappings collected from one font.
@@ -12,16 +13,6 @@ const MAX_MAPPINGS: usize = 1 << 17;
 /// Most character codes examined in one font, so that overlapping or hostile subtables
 /// cannot make the reversal run for long.
 const MAX_CODES: usize = 1 << 20;
-
-fn u16_at(data: &[u8], offset: usize) -> Option<u16> {
-    let bytes = data.get(offset..offset.checked_add(2)?)?;
-    Some(u16::from_be_bytes([bytes[0], bytes[1]]))
-}
-
-fn u32_at(data: &[u8], offset: usize) -> Option<u32> {
-    let bytes = data.get(offset..offset.checked_add(4)?)?;
-    Some(u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
-}
 
 /// Glyph id → character from the font's Unicode `cmap`, or an empty map when the font has
 /// none (CFF fonts in `FontFile3` without an OpenType wrapper, damaged tables).

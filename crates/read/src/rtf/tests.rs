@@ -1,6 +1,6 @@
 use super::*;
 
-use jixiao_grid::Block;
+use jixiao_grid::{Block, Document};
 
 const STEMS: [&str; 3] = [
     "000_5951d4f30969a9c2",
@@ -14,7 +14,7 @@ fn fixture(path: &str) -> Vec<u8> {
 }
 
 fn rtf(text: &str) -> Document {
-    read(text.as_bytes(), &Limits::default()).expect("reads")
+    crate::read_default(crate::Format::Doc, text.as_bytes()).expect("reads")
 }
 
 fn blocks(document: &Document) -> Vec<String> {
@@ -31,9 +31,10 @@ fn blocks(document: &Document) -> Vec<String> {
 #[test]
 fn libreoffice_rtf_reads_as_its_docx_twin() {
     for stem in STEMS {
-        let document = read(&fixture(&format!("rtf/{stem}.rtf")), &Limits::default())
-            .unwrap_or_else(|error| panic!("{stem}.rtf: {error}"));
-        let docx = crate::docx::read(&fixture(&format!("docx/{stem}.docx")), &Limits::default())
+        let document =
+            crate::read_default(crate::Format::Doc, &fixture(&format!("rtf/{stem}.rtf")))
+                .unwrap_or_else(|error| panic!("{stem}.rtf: {error}"));
+        let docx = crate::read_default(crate::Format::Docx, &fixture(&format!("docx/{stem}.docx")))
             .expect("docx");
         assert_eq!(blocks(&document), blocks(&docx), "{stem}");
     }
@@ -114,7 +115,7 @@ fn nested_tables_are_read_once() {
 #[test]
 fn hostile_rtf_is_bounded() {
     let deep = format!("{{\\rtf1 {}", "{".repeat(100_000));
-    let error = read(deep.as_bytes(), &Limits::default()).expect_err("too deep");
+    let error = crate::read_default(crate::Format::Doc, deep.as_bytes()).expect_err("too deep");
     assert_eq!(error.code(), "too_large");
     // Cut short: read as far as it goes, with a loss warning.
     let document = rtf(r"{\rtf1\ansi first\par {\b second");

@@ -13,7 +13,8 @@
 
 use std::collections::HashMap;
 
-use crate::{Limits, ReadError};
+use crate::bytes::{u16_at, u32_at};
+use crate::{DocumentBuilder, Limits, ReadError};
 
 const BOF: u16 = 0x0809;
 const EOF: u16 = 0x000A;
@@ -103,16 +104,6 @@ impl<'a> Iterator for Records<'a> {
     }
 }
 
-fn u16_at(bytes: &[u8], offset: usize) -> Option<u16> {
-    let slice = bytes.get(offset..offset.checked_add(2)?)?;
-    Some(u16::from_le_bytes([slice[0], slice[1]]))
-}
-
-fn u32_at(bytes: &[u8], offset: usize) -> Option<u32> {
-    let slice = bytes.get(offset..offset.checked_add(4)?)?;
-    Some(u32::from_le_bytes([slice[0], slice[1], slice[2], slice[3]]))
-}
-
 /// The smallest rectangle holding a set of cells.
 #[derive(Debug, Default, Clone, Copy)]
 struct Bounds {
@@ -144,7 +135,8 @@ impl Bounds {
 
 /// Walks the stream. Fails with `too_large` when a sheet would make calamine allocate more
 /// than `limits.max_cells` cells, and with `unreadable` for a used range that cannot exist.
-pub(super) fn scan(stream: &[u8], limits: &Limits) -> Result<Scan, ReadError> {
+pub(super) fn scan(stream: &[u8], document: &DocumentBuilder<'_>) -> Result<Scan, ReadError> {
+    let limits = document.limits();
     let mut result = Scan::default();
     let mut biff8 = true;
     let mut first_bof = true;
@@ -201,7 +193,7 @@ pub(super) fn scan(stream: &[u8], limits: &Limits) -> Result<Scan, ReadError> {
     }
 
     for (sheet_index, position) in sheet_positions.into_iter().enumerate() {
-        limits.check_time()?;
+        document.check_time()?;
         let mut cells = HashMap::new();
         let mut typed = HashMap::new();
         // Cells whose formula refers to a shared formula, by the shared formula's anchor;
@@ -523,7 +515,7 @@ mod tests {
     #[test]
     fn far_apart_cells_are_flagged_before_calamine_allocates() {
         let bytes = stream(&[], &[number(0, 0, 0, 1.0), number(65535, 255, 0, 2.0)]);
-        let error = scan(&bytes, &Limits::default())
+        let error = scan(&bytes, &Limits::default().start())
             .expect("scanned")
             .oversized
             .expect("too large");
@@ -538,7 +530,7 @@ mod tests {
         dims.extend([0, 0, 0xFF, 0, 0, 0]);
         let bytes = stream(&[], &[record(DIMENSIONS, &dims)]);
         let flagged = |bytes: &[u8]| {
-            scan(bytes, &Limits::default())
+            scan(bytes, &Limits::default().start())
                 .expect("scanned")
                 .oversized
                 .expect("flagged")
@@ -570,7 +562,7 @@ mod tests {
                 number(1, 0, 2, 0.5),
             ],
         );
-        let scan = scan(&bytes, &Limits::default()).expect("scan");
+        let scan = scan(&bytes, &Limits::default().start()).expect("scan");
         assert!(!scan.encrypted);
         assert_eq!(scan.format(0, 0, 0), None);
         assert_eq!(scan.format(0, 0, 1), Some("0.00"));
@@ -601,7 +593,7 @@ mod tests {
                 formula(2, 1, &[0x01, 0, 0, 1, 0]),
             ],
         );
-        let scan = scan(&bytes, &Limits::default()).expect("scan");
+        let scan = scan(&bytes, &Limits::default().start()).expect("scan");
         assert_eq!(scan.typed(0, 0, 0), Some("=100%"));
         assert_eq!(scan.typed(0, 0, 1), Some("=6次"));
         // `=1+2` computes: its cached value stands.
@@ -613,6 +605,10 @@ mod tests {
     #[test]
     fn filepass_marks_the_workbook_encrypted() {
         let bytes = stream(&[record(FILEPASS, &[1, 0, 1, 0])], &[]);
-        assert!(scan(&bytes, &Limits::default()).expect("scan").encrypted);
+        assert!(
+            scan(&bytes, &Limits::default().start())
+                .expect("scan")
+                .encrypted
+        );
     }
 }

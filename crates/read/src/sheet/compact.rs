@@ -10,6 +10,7 @@
 //! Memory then follows the cells present: at most twice as many rows and columns as the sheet
 //! has distinct ones, and never more than BIFF's 65,536 × 256.
 
+use crate::bytes::{u16_at, u32_at};
 use std::collections::BTreeSet;
 
 const BOF: u16 = 0x0809;
@@ -111,16 +112,6 @@ pub(super) struct Compacted {
     /// The rewritten `Workbook` stream (also inside `file`).
     pub stream: Vec<u8>,
     pub sheets: Vec<Axes>,
-}
-
-fn u16_at(bytes: &[u8], offset: usize) -> Option<u16> {
-    let slice = bytes.get(offset..offset.checked_add(2)?)?;
-    Some(u16::from_le_bytes([slice[0], slice[1]]))
-}
-
-fn u32_at(bytes: &[u8], offset: usize) -> Option<u32> {
-    let slice = bytes.get(offset..offset.checked_add(4)?)?;
-    Some(u32::from_le_bytes([slice[0], slice[1], slice[2], slice[3]]))
 }
 
 fn set_u16(bytes: &mut [u8], offset: usize, value: u32) {
@@ -319,7 +310,7 @@ fn compound_file(stream: &[u8]) -> Vec<u8> {
     }
     let directory = data_sectors;
     let mut file = vec![0u8; SECTOR];
-    file[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    file[..8].copy_from_slice(&crate::detect::ole2::MAGIC);
     file[24..26].copy_from_slice(&0x003Eu16.to_le_bytes());
     file[26..28].copy_from_slice(&3u16.to_le_bytes());
     file[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes());
@@ -442,10 +433,11 @@ mod tests {
     fn a_sprawling_sheet_is_rewritten_by_the_cells_it_holds() {
         let stream = sprawling_stream();
         let limits = crate::Limits::default();
-        let before = super::super::biff::scan(&stream, &limits).expect("scanned");
+        let document = limits.start();
+        let before = super::super::biff::scan(&stream, &document).expect("scanned");
         assert!(before.sprawling && before.oversized.is_some());
         let compacted = compact(&stream).expect("rewritten");
-        let after = super::super::biff::scan(&compacted.stream, &limits).expect("scanned");
+        let after = super::super::biff::scan(&compacted.stream, &document).expect("scanned");
         assert!(!after.sprawling, "the rewritten sheet no longer sprawls");
         assert!(after.oversized.is_none());
         let sheet = records(

@@ -10,9 +10,9 @@
 //! only their top-left cell has a value in files written by Excel. A value hidden under a merge
 //! elsewhere is moved to the merge when the top-left cell is empty, and reported either way.
 
-use jixiao_grid::{Cell, Diagnostic, Grid, GridBuilder, Location};
+use jixiao_grid::{Cell, Diagnostic, GridBuilder, Location};
 
-use crate::ReadError;
+use crate::{DocumentBuilder, ReadError};
 
 /// A cell with a value, at its absolute sheet position (0-based).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,17 +144,15 @@ fn column_name(col: u32) -> String {
     reference.trim_end_matches('1').to_string()
 }
 
-/// Cuts a sheet into grids. `budget` is the number of slots the file may still produce
-/// (`--max-cells`); it shrinks by each grid's area. Grid locations carry the sheet name;
-/// their `grid` index starts at `first_index`.
+/// Cuts a sheet into grids and adds them to the document. Each grid's area (rows × columns)
+/// is reserved from the cell budget (`--max-cells`) before its slots are allocated. Grid
+/// locations carry the sheet name.
 pub(super) fn sheet_grids(
     sheet: &str,
     mut cells: Vec<SheetCell>,
     merges: Vec<Region>,
-    budget: &mut usize,
-    first_index: usize,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Vec<Grid>, ReadError> {
+    document: &mut DocumentBuilder<'_>,
+) -> Result<(), ReadError> {
     cells.retain(|cell| !cell.text.is_empty());
     cells.sort_by_key(|cell| (cell.row, cell.col));
     cells.dedup_by_key(|cell| (cell.row, cell.col));
@@ -165,7 +163,7 @@ pub(super) fn sheet_grids(
     merges.sort_by_key(|region| (region.first_row, region.first_col));
     merges.dedup();
     let columns = ColumnMap::compress(&mut cells, &mut merges);
-    diagnostics.extend(columns.note(sheet));
+    document.diagnostics(columns.note(sheet));
 
     // Row intervals of everything that is not empty, joined where they touch or overlap.
     let mut spans: Vec<(u32, u32)> = cells
@@ -182,7 +180,6 @@ pub(super) fn sheet_grids(
         }
     }
 
-    let mut grids = Vec::new();
     let mut cell_start = 0;
     let mut merge_start = 0;
     for (top, bottom) in blocks {
@@ -201,14 +198,14 @@ pub(super) fn sheet_grids(
         merge_start = merge_end;
         let location = Location {
             sheet: Some(sheet.to_string()),
-            grid: Some((first_index + grids.len()) as u32),
+            grid: Some(document.next_grid()),
             ..Location::default()
         };
-        if let Some(grid) = block.build(budget, location, diagnostics)? {
-            grids.push(grid);
+        if let Some(builder) = block.build(document, &location)? {
+            document.grid(builder, location)?;
         }
     }
-    Ok(grids)
+    Ok(())
 }
 
 struct Block<'a> {
@@ -221,12 +218,12 @@ struct Block<'a> {
 }
 
 impl Block<'_> {
+    /// The grid's cells, ready to build; `None` for a block without values.
     fn build(
         &self,
-        budget: &mut usize,
-        location: Location,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<Option<Grid>, ReadError> {
+        document: &mut DocumentBuilder<'_>,
+        location: &Location,
+    ) -> Result<Option<GridBuilder>, ReadError> {
         if self.cells.is_empty() {
             // Merged regions without any value: formatting only.
             return Ok(None);
@@ -237,7 +234,8 @@ impl Block<'_> {
         let area = |top: u32, bottom: u32, left: u32, right: u32| {
             (bottom - top + 1) as u64 * (right - left + 1) as u64
         };
-        if area(top, bottom, left, right) > *budget as u64 {
+        let budget = document.cells_left() as u64;
+        if area(top, bottom, left, right) > budget {
             // Merged regions reaching far past the values (a whole column merged, say) would
             // make the grid huge; keep them inside the rectangle of the values.
             let value_top = self.cells.iter().map(|c| c.row).min().unwrap_or(top);
@@ -259,7 +257,7 @@ impl Block<'_> {
                 true
             });
             (top, bottom, left, right) = (value_top, value_bottom, value_left, value_right);
-            diagnostics.push(
+            document.diagnostic(
                 Diagnostic::new(
                     "merge_clamped",
                     format!(
@@ -270,7 +268,7 @@ impl Block<'_> {
                 )
                 .at(location.clone()),
             );
-            if area(top, bottom, left, right) > *budget as u64 {
+            if area(top, bottom, left, right) > budget {
                 return Err(ReadError::TooLarge(format!(
                     "sheet {} holds a table of {} cells, more than the cells left under the \
                      limit (raise with --max-cells)",
@@ -290,7 +288,7 @@ impl Block<'_> {
         let mut placed: Vec<Region> = Vec::with_capacity(merges.len());
         for merge in merges {
             if slots[index(merge.first_row, merge.first_col)] != FREE {
-                diagnostics.push(
+                document.diagnostic(
                     Diagnostic::new(
                         "merge_overlap",
                         format!(
@@ -353,7 +351,7 @@ impl Block<'_> {
                 // Cells are in row order, so the top-left cell would have come first: the
                 // merge shows nothing in Excel, yet the file holds this value under it.
                 *text = Some(cell.text.clone());
-                diagnostics.push(
+                document.diagnostic(
                     Diagnostic::new(
                         "merged_value_moved",
                         format!(
@@ -367,7 +365,7 @@ impl Block<'_> {
                     .at(location.clone()),
                 );
             } else {
-                diagnostics.push(
+                document.diagnostic(
                     Diagnostic::new(
                         "hidden_value",
                         format!(
@@ -417,7 +415,7 @@ impl Block<'_> {
         };
         let grid_rows = (grid_bottom - grid_top + 1) as usize;
         let grid_cols = (grid_right - grid_left + 1) as usize;
-        *budget = budget.saturating_sub(grid_rows * grid_cols);
+        document.reserve(grid_rows * grid_cols)?;
 
         let mut out: Vec<Cell> = Vec::with_capacity(grid_rows * grid_cols);
         for (merge, text) in placed.iter().zip(merge_text) {
@@ -469,9 +467,7 @@ impl Block<'_> {
             cell.row_span = cell.row_span.min(height - cell.row);
             builder.push(cell);
         }
-        let (grid, repairs) = builder.build(location);
-        diagnostics.extend(repairs);
-        Ok(Some(grid))
+        Ok(Some(builder))
     }
 }
 
@@ -512,6 +508,7 @@ pub(super) fn a1(row: u32, col: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jixiao_grid::Grid;
 
     fn cell(row: u32, col: u32, text: &str) -> SheetCell {
         SheetCell {
@@ -521,12 +518,25 @@ mod tests {
         }
     }
 
+    /// The grids of one sheet and the diagnostics, under a budget of `max_cells`.
+    fn sheet(
+        cells: Vec<SheetCell>,
+        merges: Vec<Region>,
+        max_cells: usize,
+    ) -> Result<(Vec<Grid>, Vec<Diagnostic>), ReadError> {
+        let limits = crate::Limits {
+            max_cells,
+            ..crate::Limits::default()
+        };
+        let mut document = limits.start();
+        sheet_grids("S", cells, merges, &mut document)?;
+        let document = document.finish();
+        let grids = document.grids().cloned().collect();
+        Ok((grids, document.diagnostics))
+    }
+
     fn grids(cells: Vec<SheetCell>, merges: Vec<Region>) -> (Vec<Grid>, Vec<Diagnostic>) {
-        let mut diagnostics = Vec::new();
-        let mut budget = 1_000_000;
-        let grids =
-            sheet_grids("S", cells, merges, &mut budget, 0, &mut diagnostics).expect("grids");
-        (grids, diagnostics)
+        sheet(cells, merges, 1_000_000).expect("grids")
     }
 
     #[test]
@@ -585,15 +595,10 @@ mod tests {
 
     #[test]
     fn merge_over_the_whole_sheet_is_cut_to_the_values_or_refused_past_the_budget() {
-        let mut diagnostics = Vec::new();
-        let mut budget = 10_000;
-        let grids = sheet_grids(
-            "S",
+        let (grids, diagnostics) = sheet(
             vec![cell(0, 0, "x"), cell(3, 3, "y")],
             vec![Region::new((0, 0), (1_048_575, 16_383))],
-            &mut budget,
-            0,
-            &mut diagnostics,
+            10_000,
         )
         .expect("cut");
         // The merge now covers every value: one cell, the hidden value reported.
@@ -604,16 +609,8 @@ mod tests {
             codes,
             ["empty_columns_collapsed", "merge_clamped", "hidden_value"]
         );
-        let mut budget = 3;
-        let error = sheet_grids(
-            "S",
-            vec![cell(0, 0, "x"), cell(1, 3, "y")],
-            Vec::new(),
-            &mut budget,
-            0,
-            &mut diagnostics,
-        )
-        .expect_err("over budget");
+        let error =
+            sheet(vec![cell(0, 0, "x"), cell(1, 3, "y")], Vec::new(), 3).expect_err("over budget");
         assert!(error.to_string().contains("--max-cells"), "{error}");
     }
 

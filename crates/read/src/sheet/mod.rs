@@ -14,13 +14,13 @@
 //! issue 721, xls formulas); each call into it is guarded, and a panic becomes `unreadable`.
 //!
 //! ```
-//! use jixiao_read::{sheet, Limits};
+//! use jixiao_read::{Format, Limits, read};
 //!
 //! let bytes = std::fs::read(concat!(
 //!     env!("CARGO_MANIFEST_DIR"),
 //!     "/../../fixtures/xlsx/000_5951d4f30969a9c2.xlsx"
 //! ))?;
-//! let document = sheet::read_xlsx(&bytes, &Limits::default())?;
+//! let document = read(Format::Xlsx, &bytes, None, &Limits::default())?;
 //! let grid = document.grids().next().expect("a grid");
 //! assert_eq!(grid.location.sheet.as_deref(), Some("Sheet1"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -39,11 +39,11 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use calamine::{
     Data, DataRef, Reader, SheetType, Xls, XlsError, Xlsx, XlsxError, XlsxFormulaMetadata,
 };
-use jixiao_grid::{Block, Diagnostic, Document};
+use jixiao_grid::Diagnostic;
 
 use crate::archive::Archive;
-use crate::detect::{self, ole2::CompoundFile};
-use crate::{Limits, ReadError};
+use crate::detect::{self, ole2, ole2::CompoundFile};
+use crate::{DocumentBuilder, Limits, ReadError};
 
 use layout::{Region, SheetCell};
 
@@ -51,14 +51,15 @@ use layout::{Region, SheetCell};
 const TIME_CHECK_EVERY: usize = 4096;
 
 /// Reads an xlsx workbook.
-pub fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+pub fn read_xlsx(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), ReadError> {
     if detect::is_ole2(bytes) {
         if detect::is_encrypted_ooxml(bytes) {
             return Err(encrypted());
         }
         // An Excel 97–2003 workbook named .xlsx.
-        return read_xls(bytes, limits);
+        return read_xls(bytes, document);
     }
+    let limits = document.limits();
     let mut archive = Archive::open(bytes, "workbook")?;
     if !archive.contains("xl/workbook.xml") && archive.contains("xl/workbook.bin") {
         return Err(ReadError::UnsupportedFormat(
@@ -67,17 +68,15 @@ pub fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
                 .to_string(),
         ));
     }
-    archive.check_inflation(limits)?;
+    archive.check_inflation(document)?;
     check_shared_strings(&mut archive, limits)?;
     let paths = parts::sheet_paths(&mut archive, limits);
 
     guarded("workbook", || {
         let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
         let sheets = workbook.sheets_metadata().to_vec();
-        let mut document = Document::default();
-        let mut budget = limits.max_cells;
         for sheet in sheets {
-            limits.check_time()?;
+            document.check_time()?;
             if matches!(sheet.typ, SheetType::ChartSheet | SheetType::Vba) {
                 continue;
             }
@@ -97,7 +96,7 @@ pub fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             {
                 // calamine's XML parser would buffer the whole stretch; no spreadsheet
                 // writes one, so the sheet is left out rather than the file.
-                document.diagnostics.push(Diagnostic::loss(
+                document.diagnostic(Diagnostic::loss(
                     "sheet_unreadable",
                     format!(
                         "sheet {name} holds {} of text or white space in one stretch \
@@ -113,7 +112,7 @@ pub fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
                 None => match workbook.merge_cells_by_sheet_name(&name) {
                     Ok(merges) => (regions(merges), true),
                     Err(error) => {
-                        document.diagnostics.push(Diagnostic::loss(
+                        document.diagnostic(Diagnostic::loss(
                             "merges_unreadable",
                             format!(
                                 "sheet {name}: its merged cells could not be read ({error}); \
@@ -124,14 +123,12 @@ pub fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
                     }
                 },
             };
-            let Some(cells) =
-                read_xlsx_sheet(&mut workbook, &name, has_formulas, &mut document, limits)?
-            else {
+            let Some(cells) = read_xlsx_sheet(&mut workbook, &name, has_formulas, document)? else {
                 continue;
             };
-            add_sheet(&mut document, &name, cells, merges, &mut budget)?;
+            layout::sheet_grids(&name, cells, merges, document)?;
         }
-        Ok(document)
+        Ok(())
     })
 }
 
@@ -152,11 +149,10 @@ fn read_xlsx_sheet(
     workbook: &mut Xlsx<Cursor<&[u8]>>,
     name: &str,
     has_formulas: bool,
-    document: &mut Document,
-    limits: &Limits,
+    document: &mut DocumentBuilder<'_>,
 ) -> Result<Option<Vec<SheetCell>>, ReadError> {
     if !has_formulas {
-        return read_xlsx_sheet_without_formulas(workbook, name, document, limits);
+        return read_xlsx_sheet_without_formulas(workbook, name, document);
     }
     let mut raw: Vec<(u32, u32, Raw)> = Vec::new();
     let mut has_numbers = false;
@@ -165,7 +161,7 @@ fn read_xlsx_sheet(
             Ok(reader) => reader,
             Err(XlsxError::NotAWorksheet(_)) => return Ok(None),
             Err(error) => {
-                document.diagnostics.push(Diagnostic::loss(
+                document.diagnostic(Diagnostic::loss(
                     "sheet_unreadable",
                     format!("sheet {name} could not be read ({error})"),
                 ));
@@ -184,9 +180,7 @@ fn read_xlsx_sheet(
                     if skipped.skip(&error) {
                         continue;
                     }
-                    document
-                        .diagnostics
-                        .push(sheet_damaged(name, raw.len(), &error));
+                    document.diagnostic(sheet_damaged(name, raw.len(), &error));
                     break;
                 }
             };
@@ -220,9 +214,9 @@ fn read_xlsx_sheet(
             };
             has_numbers |= !matches!(value, Raw::Text(_));
             raw.push((row, col, value));
-            check_cells(raw.len(), limits)?;
+            check_cells(raw.len(), document)?;
         }
-        document.diagnostics.extend(skipped.diagnostic(name));
+        document.diagnostics(skipped.diagnostic(name));
     }
 
     // Number format codes of the numeric cells, by a second pass over the styles.
@@ -284,14 +278,13 @@ fn read_xlsx_sheet(
 fn read_xlsx_sheet_without_formulas(
     workbook: &mut Xlsx<Cursor<&[u8]>>,
     name: &str,
-    document: &mut Document,
-    limits: &Limits,
+    document: &mut DocumentBuilder<'_>,
 ) -> Result<Option<Vec<SheetCell>>, ReadError> {
     let mut reader = match workbook.worksheet_cells_reader(name) {
         Ok(reader) => reader,
         Err(XlsxError::NotAWorksheet(_)) => return Ok(None),
         Err(error) => {
-            document.diagnostics.push(Diagnostic::loss(
+            document.diagnostic(Diagnostic::loss(
                 "sheet_unreadable",
                 format!("sheet {name} could not be read ({error})"),
             ));
@@ -324,21 +317,19 @@ fn read_xlsx_sheet_without_formulas(
                     col,
                     text: raw_text(value, code),
                 });
-                check_cells(cells.len(), limits)?;
+                check_cells(cells.len(), document)?;
             }
             Ok(None) => break,
             Err(error) => {
                 if skipped.skip(&error) {
                     continue;
                 }
-                document
-                    .diagnostics
-                    .push(sheet_damaged(name, cells.len(), &error));
+                document.diagnostic(sheet_damaged(name, cells.len(), &error));
                 break;
             }
         }
     }
-    document.diagnostics.extend(skipped.diagnostic(name));
+    document.diagnostics(skipped.diagnostic(name));
     Ok(Some(cells))
 }
 
@@ -465,10 +456,10 @@ fn typed_value(formula: &str, cached_error: bool) -> Option<String> {
 }
 
 /// Reads an xls (Excel 97–2003) workbook.
-pub fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+pub fn read_xls(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), ReadError> {
     if detect::is_zip(bytes) {
         // An xlsx workbook named .xls.
-        return read_xlsx(bytes, limits);
+        return read_xlsx(bytes, document);
     }
     if !detect::is_ole2(bytes) {
         return Err(ReadError::Unreadable(
@@ -482,7 +473,7 @@ pub fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             "the workbook's container is damaged ({error}); the file may be truncated or corrupt"
         ))
     })?;
-    if file.has_stream("EncryptedPackage") {
+    if file.has_stream(ole2::ENCRYPTED_PACKAGE) {
         return Err(encrypted());
     }
     let stream = match file.read_stream("Workbook") {
@@ -503,7 +494,7 @@ pub fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         },
         Err(error) => return Err(damaged_stream(error)),
     };
-    let mut scan = biff::scan(&stream, limits)?;
+    let mut scan = biff::scan(&stream, document)?;
     if scan.encrypted {
         return Err(encrypted());
     }
@@ -513,7 +504,7 @@ pub fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     if scan.sprawling || scan.oversized.is_some() {
         match compact::compact(&stream) {
             Some(rewritten) => {
-                let again = biff::scan(&rewritten.stream, limits)?;
+                let again = biff::scan(&rewritten.stream, document)?;
                 if let Some(error) = again.oversized {
                     return Err(error);
                 }
@@ -539,17 +530,15 @@ pub fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     guarded("workbook", || {
         let mut workbook: Xls<_> = Xls::new(Cursor::new(file)).map_err(xls_error)?;
         let sheets = workbook.sheets_metadata().to_vec();
-        let mut document = Document::default();
         if compacted.is_some() {
-            document.diagnostics.push(Diagnostic::new(
+            document.diagnostic(Diagnostic::new(
                 "sheet_size_corrected",
                 "the workbook declares sheets far larger than the cells they hold (a far cell \
                  or a false used range); it was read by the cells present",
             ));
         }
-        let mut budget = limits.max_cells;
         for (index, sheet) in sheets.into_iter().enumerate() {
-            limits.check_time()?;
+            document.check_time()?;
             if matches!(sheet.typ, SheetType::ChartSheet | SheetType::Vba) {
                 continue;
             }
@@ -557,7 +546,7 @@ pub fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             let range = match workbook.worksheet_range(&name) {
                 Ok(range) => range,
                 Err(error) => {
-                    document.diagnostics.push(Diagnostic::loss(
+                    document.diagnostic(Diagnostic::loss(
                         "sheet_unreadable",
                         format!("sheet {name} could not be read ({error})"),
                     ));
@@ -585,12 +574,12 @@ pub fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
                 };
                 if !text.is_empty() {
                     cells.push(SheetCell { row, col, text });
-                    check_cells(cells.len(), limits)?;
+                    check_cells(cells.len(), document)?;
                 }
             }
-            add_sheet(&mut document, &name, cells, merges, &mut budget)?;
+            layout::sheet_grids(&name, cells, merges, document)?;
         }
-        Ok(document)
+        Ok(())
     })
 }
 
@@ -601,36 +590,12 @@ fn regions(merges: Vec<calamine::Dimensions>) -> Vec<Region> {
         .collect()
 }
 
-/// Cuts one sheet into grids and appends them to the document.
-fn add_sheet(
-    document: &mut Document,
-    name: &str,
-    cells: Vec<SheetCell>,
-    merges: Vec<Region>,
-    budget: &mut usize,
-) -> Result<(), ReadError> {
-    let first_index = document.grids().count();
-    let grids = layout::sheet_grids(
-        name,
-        cells,
-        merges,
-        budget,
-        first_index,
-        &mut document.diagnostics,
-    )?;
-    document.blocks.extend(grids.into_iter().map(Block::Table));
-    Ok(())
-}
-
-fn check_cells(count: usize, limits: &Limits) -> Result<(), ReadError> {
-    if count > limits.max_cells {
-        return Err(ReadError::TooLarge(format!(
-            "the workbook has more than {} cells with values (raise with --max-cells)",
-            limits.max_cells
-        )));
-    }
+/// Fails once the cells read from one sheet, not yet laid out, would pass the budget, and
+/// every few thousand cells once the time is spent.
+fn check_cells(count: usize, document: &DocumentBuilder<'_>) -> Result<(), ReadError> {
+    document.check_cells(count)?;
     if count.is_multiple_of(TIME_CHECK_EVERY) {
-        limits.check_time()?;
+        document.check_time()?;
     }
     Ok(())
 }
@@ -815,8 +780,9 @@ mod tests {
     #[test]
     fn encrypted_workbooks_answer_encrypted_whatever_their_name() {
         let encrypted = build(&[("EncryptionInfo", b"i"), ("EncryptedPackage", b"p")]);
-        for read in [read_xlsx, read_xls] {
-            let error = read(&encrypted, &Limits::default()).expect_err("encrypted");
+        for format in [crate::Format::Xlsx, crate::Format::Xls] {
+            let error =
+                crate::read(format, &encrypted, None, &Limits::default()).expect_err("encrypted");
             assert_eq!(error.code(), "encrypted");
             assert!(error.to_string().contains("password"), "{error}");
         }
@@ -825,12 +791,12 @@ mod tests {
     #[test]
     fn compound_files_without_a_workbook_are_unreadable() {
         let doc = build(&[("WordDocument", b"w")]);
-        let error = read_xls(&doc, &Limits::default()).expect_err("doc");
+        let error = crate::read_default(crate::Format::Xls, &doc).expect_err("doc");
         assert_eq!(error.code(), "unreadable");
         assert!(error.to_string().contains("Word document"), "{error}");
         let empty = build(&[("Other", b"x")]);
         assert_eq!(
-            read_xls(&empty, &Limits::default())
+            crate::read_default(crate::Format::Xls, &empty)
                 .expect_err("none")
                 .code(),
             "unreadable"

@@ -17,9 +17,10 @@
 //! A group of lines that makes a single cell is a paragraph, and ends the table: titles and
 //! text around the table are written this way too. Page numbers are dropped as elsewhere.
 
-use super::clean::{clean, is_page_debris};
+use super::clean::clean;
 use super::{CellDraft, RowDraft, Sink, line_number};
 use crate::ReadError;
+use crate::page_number::is_page_number;
 
 /// True for a line that stands for an empty cell: not empty, but nothing but spaces and
 /// non-breaking spaces, written or as `&nbsp;` / `&#160;`.
@@ -51,7 +52,7 @@ struct Piece {
 }
 
 /// Reads `text` in the blank-line dialect into `sink`.
-pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
+pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError> {
     let mut table: Vec<RowDraft> = Vec::new();
     let mut row: Vec<CellDraft> = Vec::new();
     let mut row_lines = (0u32, 0u32);
@@ -108,7 +109,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
     if !row.is_empty() {
         finish_row(&mut row, row_lines, &mut table, sink)?;
     }
-    sink.table(table);
+    sink.table(table)?;
     Ok(())
 }
 
@@ -118,7 +119,7 @@ fn finish_row(
     row: &mut Vec<CellDraft>,
     (first_line, last_line): (u32, u32),
     table: &mut Vec<RowDraft>,
-    sink: &mut Sink<'_>,
+    sink: &mut Sink<'_, '_>,
 ) -> Result<(), ReadError> {
     let cells = std::mem::take(row);
     sink.count_cells(cells.len())?;
@@ -134,21 +135,20 @@ fn finish_row(
     let Some(cell) = cells.into_iter().next() else {
         return Ok(());
     };
-    if is_page_debris(&cell.text) {
+    if is_page_number(&cell.text) {
         sink.page_debris(cell.line, &cell.text);
         return Ok(());
     }
     if cell.text.trim().is_empty() {
         return Ok(());
     }
-    sink.table(std::mem::take(table));
+    sink.table(std::mem::take(table))?;
     sink.paragraph(cell.line, &cell.text)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Limits;
     use jixiao_grid::Block;
 
     #[test]
@@ -165,7 +165,7 @@ mod tests {
         let text = "1、办公设备购置绩效目标表\n\n\n项目名称\n\n办公设备购置\n\n\n\
                     一级指标\n\n二级指标\n\n指标值\n\n\n产出指标\n\n数量指标\n\n≥5台\n\n\n\
                     &nbsp;\n\n质量指标\n第二段\n\n  \n\n\n下一张表\n";
-        let document = crate::text::read(text.as_bytes(), None, &Limits::default()).expect("reads");
+        let document = crate::read_default(crate::Format::Text, text.as_bytes()).expect("reads");
         let Block::Paragraph(title) = &document.blocks[0] else {
             panic!("a title first")
         };

@@ -26,9 +26,10 @@ use std::borrow::Cow;
 
 use jixiao_grid::{Diagnostic, Location};
 
-use super::clean::{clean, is_page_debris, looks_like_title};
+use super::clean::{clean, looks_like_title};
 use super::{CellDraft, RowDraft, Sink, line_number};
 use crate::ReadError;
+use crate::page_number::is_page_number;
 
 /// How many split rows in a row the rejoin check looks ahead through before it gives up.
 const MAX_LOOKAHEAD_RUNS: usize = 8;
@@ -39,7 +40,7 @@ const MAX_LOOKAHEAD_RUNS: usize = 8;
 const MAX_RUN_PIECES: usize = 8;
 
 /// Reads `text` in the cell-per-line dialect into `sink`.
-pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
+pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError> {
     let mut table: Option<Vec<RowDraft>> = None;
     // Blank lines since the last line with content.
     let mut blank = 0usize;
@@ -75,7 +76,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
                 continue_cell(rows, line, &cleaned.text, 0);
                 continue;
             }
-            if !in_cell && !title && is_page_debris(raw) {
+            if !in_cell && !title && is_page_number(raw) {
                 sink.page_debris(line, raw);
                 continue;
             }
@@ -88,9 +89,9 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
                 continue;
             }
             if let Some(rows) = table.take() {
-                finish_table(rows, sink);
+                finish_table(rows, sink)?;
             }
-        } else if is_page_debris(raw) {
+        } else if is_page_number(raw) {
             sink.page_debris(line, raw);
             continue;
         }
@@ -99,7 +100,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
         in_cell = false;
     }
     if let Some(rows) = table {
-        finish_table(rows, sink);
+        finish_table(rows, sink)?;
     }
     Ok(())
 }
@@ -141,13 +142,13 @@ fn continue_cell(rows: &mut [RowDraft], line: u32, text: &str, empty_paragraphs:
     cell.text.push_str(text);
 }
 
-fn finish_table(rows: Vec<RowDraft>, sink: &mut Sink<'_>) {
+fn finish_table(rows: Vec<RowDraft>, sink: &mut Sink<'_, '_>) -> Result<(), ReadError> {
     let grid = sink.next_grid();
     let (rows, diagnostics) = rejoin_rows(rows, grid);
     for diagnostic in diagnostics {
         sink.diagnostic(diagnostic);
     }
-    sink.table(rows);
+    sink.table(rows)
 }
 
 /// Rejoins rows that an empty paragraph inside a cell split in two.
@@ -275,11 +276,10 @@ fn followed_by_width(widths: &[usize], blanks: &[usize], mut index: usize, width
 
 #[cfg(test)]
 mod tests {
-    use crate::Limits;
     use jixiao_grid::{Block, Document};
 
     fn read(text: &str) -> Document {
-        crate::text::read(text.as_bytes(), Some("txt"), &Limits::default()).expect("reads")
+        super::super::read_txt(text)
     }
 
     /// Each grid as rows of cell texts, and each paragraph as a one-element row marked `¶`.

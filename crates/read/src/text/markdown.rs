@@ -11,9 +11,10 @@
 //! break. The rule line under the header is dropped. Any other line is a paragraph and ends the
 //! table.
 
-use super::clean::{clean, is_page_debris};
+use super::clean::clean;
 use super::{CellDraft, RowDraft, Sink, line_number};
 use crate::ReadError;
+use crate::page_number::is_page_number;
 
 /// True for a Markdown table row: `| … |` with at least two cells.
 pub(crate) fn is_row(raw: &str) -> bool {
@@ -95,7 +96,7 @@ fn cell_text(raw: &str) -> String {
 }
 
 /// Reads `text` in the Markdown dialect into `sink`.
-pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
+pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError> {
     let mut table: Vec<RowDraft> = Vec::new();
     for (index, raw) in text.split('\n').enumerate() {
         sink.check_time(index)?;
@@ -123,7 +124,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
         if raw.trim().is_empty() {
             continue;
         }
-        if is_page_debris(raw) {
+        if is_page_number(raw) {
             sink.page_debris(line, raw);
             continue;
         }
@@ -131,17 +132,16 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
         if cleaned.text.trim().is_empty() {
             continue;
         }
-        sink.table(std::mem::take(&mut table));
+        sink.table(std::mem::take(&mut table))?;
         sink.paragraph(line, &cleaned.text)?;
     }
-    sink.table(table);
+    sink.table(table)?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Limits;
 
     #[test]
     fn rows_rules_escapes_and_breaks() {
@@ -153,7 +153,7 @@ mod tests {
         assert_eq!(split_row("| a \\| b | c |"), [" a | b ", " c "]);
         let text = "标题\n\n| 一级指标 | 二级指标 | 指标值 |\n|---|---|---|\n\
                     | 产出指标 | 数量指标 | ≥5台<br>或更多 |\n|  | 质量指标 | 100% |\n\n后记\n";
-        let document = crate::text::read(text.as_bytes(), None, &Limits::default()).expect("reads");
+        let document = crate::read_default(crate::Format::Text, text.as_bytes()).expect("reads");
         let grid = document.grids().next().expect("a table");
         assert_eq!(grid.rows(), 3);
         assert_eq!(grid.row_cells(1)[2].text, "≥5台\n或更多");

@@ -15,11 +15,11 @@
 //! cell and paragraph carries the 1-based line of its first text, every grid its line range.
 //!
 //! ```
-//! use jixiao_read::{text, Limits};
+//! use jixiao_read::{Format, Limits, read};
 //! use jixiao_grid::Block;
 //!
 //! let pasted = "绩效目标表\n\n一级指标\t二级指标\t指标值\n产出指标\t数量指标\t≥1145批次\n";
-//! let document = text::read(pasted.as_bytes(), Some("txt"), &Limits::default())?;
+//! let document = read(Format::Text, pasted.as_bytes(), Some("txt"), &Limits::default())?;
 //! assert_eq!(document.encoding.as_deref(), Some("utf-8"));
 //! let Block::Table(grid) = &document.blocks[1] else { panic!("a table") };
 //! assert_eq!(grid.row_cells(1)[2].text, "≥1145批次");
@@ -36,25 +36,26 @@ mod pipe;
 mod spaced;
 mod tsv;
 
-use jixiao_grid::{Block, Cell, Diagnostic, Document, GridBuilder, Location, Paragraph, Source};
+use jixiao_grid::{Cell, Diagnostic, GridBuilder, Location, Source};
 
-use crate::{Limits, ReadError};
+use crate::{DocumentBuilder, ReadError};
 
 /// Reads pasted text. Fails only for a file that is not text at all (empty, only whitespace,
 /// binary data) or that passes a limit; anything odd inside is read as well as possible and
-/// reported in the document's diagnostics.
-pub fn read(bytes: &[u8], extension: Option<&str>, limits: &Limits) -> Result<Document, ReadError> {
-    limits.check_input_size(bytes.len() as u64)?;
+/// reported in the document's diagnostics. The file's extension, if any, helps decode the
+/// bytes and names a mislabelled file.
+pub fn read(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), ReadError> {
+    let extension = document.extension().map(str::to_string);
+    let extension = extension.as_deref();
     let decoded = decode::decode(bytes, extension)?;
-    let mut sink = Sink::new(limits);
-    sink.document.encoding = Some(decoded.encoding);
-    sink.document.diagnostics = decoded.diagnostics;
+    document.encoding(decoded.encoding);
+    document.diagnostics(decoded.diagnostics);
     // A name that promises another format (archives hold tables exported as `.xls` or `.doc`
     // that are really text) is worth telling the user, but the content decides.
     if let Some(claimed) = extension.and_then(crate::Format::from_extension)
         && claimed != crate::Format::Text
     {
-        sink.document.diagnostics.push(jixiao_grid::Diagnostic::new(
+        document.diagnostic(jixiao_grid::Diagnostic::new(
             "mislabelled",
             format!(
                 "the file is named .{} but holds plain text; it was read as text",
@@ -62,6 +63,7 @@ pub fn read(bytes: &[u8], extension: Option<&str>, limits: &Limits) -> Result<Do
             ),
         ));
     }
+    let mut sink = Sink::new(document);
     let text: &str = &decoded.text;
     match Dialect::of(text) {
         Dialect::CellPerLine => cells::parse(text, &mut sink)?,
@@ -71,8 +73,7 @@ pub fn read(bytes: &[u8], extension: Option<&str>, limits: &Limits) -> Result<Do
         Dialect::Markdown => markdown::parse(text, &mut sink)?,
         Dialect::Spaced => spaced::parse(text, &mut sink)?,
     }
-    sink.check_held()?;
-    Ok(sink.document)
+    sink.check_held()
 }
 
 /// How a document lays out its tables.
@@ -200,33 +201,26 @@ pub(crate) struct RowDraft {
     pub blank_before: usize,
 }
 
-/// Collects the blocks and diagnostics of a document and keeps the reader within its limits.
+/// What the dialect readers add to the document: the text rules on top of the
+/// [`DocumentBuilder`] (chrome and page numbers dropped, the text held kept in bounds).
 #[derive(Debug)]
-pub(crate) struct Sink<'l> {
-    pub document: Document,
-    limits: &'l Limits,
-    cells: usize,
-    grids: u32,
+pub(crate) struct Sink<'d, 'l> {
+    document: &'d mut DocumentBuilder<'l>,
     /// Bytes of text kept in paragraphs and cells so far.
     held: usize,
 }
 
-impl<'l> Sink<'l> {
-    fn new(limits: &'l Limits) -> Self {
-        Sink {
-            document: Document::default(),
-            limits,
-            cells: 0,
-            grids: 0,
-            held: 0,
-        }
+impl<'d, 'l> Sink<'d, 'l> {
+    fn new(document: &'d mut DocumentBuilder<'l>) -> Self {
+        Sink { document, held: 0 }
     }
 
     /// Fails once the text kept passes an eighth of `--max-inflate` (64 MiB at the default):
     /// a text file of hundreds of megabytes would otherwise be held twice, as bytes and as
     /// paragraphs.
     pub fn check_held(&self) -> Result<(), ReadError> {
-        let budget = usize::try_from(self.limits.max_inflate_entry / 8).unwrap_or(usize::MAX);
+        let limits = self.document.limits();
+        let budget = usize::try_from(limits.max_inflate_entry / 8).unwrap_or(usize::MAX);
         if self.held > budget {
             return Err(ReadError::TooLarge(format!(
                 "the file holds more than {} of text in its lines and cells, more than a \
@@ -239,29 +233,22 @@ impl<'l> Sink<'l> {
 
     /// The index the next grid will have among the document's grids.
     pub fn next_grid(&self) -> u32 {
-        self.grids
+        self.document.next_grid()
     }
 
-    /// Counts cells and paragraphs as they are collected, so that no input collects more than
-    /// [`Limits::max_cells`] of them. Paragraphs count too: a text file is the one format
-    /// where a few bytes make a block (`a\n` repeated), and memory must stay bounded.
+    /// Counts cells as they are collected, so that no input collects more than
+    /// [`Limits::max_cells`](crate::Limits::max_cells) of them before its table is built.
+    /// Paragraphs count too (see [`Sink::paragraph`]): a text file is the one format where a
+    /// few bytes make a block (`a\n` repeated), and memory must stay bounded.
     pub fn count_cells(&mut self, cells: usize) -> Result<(), ReadError> {
-        self.cells = self.cells.saturating_add(cells);
         self.check_held()?;
-        if self.cells > self.limits.max_cells {
-            return Err(ReadError::TooLarge(format!(
-                "the file holds more than {} table cells and lines of text, the limit (raise \
-                 with --max-cells)",
-                self.limits.max_cells
-            )));
-        }
-        Ok(())
+        self.document.reserve(cells)
     }
 
     /// Fails once the time budget is spent; the readers call it every few thousand lines.
     pub fn check_time(&self, line_index: usize) -> Result<(), ReadError> {
         if line_index.is_multiple_of(4096) {
-            self.limits.check_time()
+            self.document.check_time()
         } else {
             Ok(())
         }
@@ -279,11 +266,10 @@ impl<'l> Sink<'l> {
             return Ok(());
         }
         self.held += text.len();
-        self.count_cells(1)?;
-        self.document.blocks.push(Block::Paragraph(Paragraph {
-            text: text.to_string(),
-            source: Source::line(line),
-        }));
+        self.check_held()?;
+        self.document.reserve(1)?;
+        self.document
+            .paragraph(text.to_string(), Source::line(line));
         Ok(())
     }
 
@@ -306,31 +292,29 @@ impl<'l> Sink<'l> {
     }
 
     pub fn diagnostic(&mut self, diagnostic: Diagnostic) {
-        self.document.diagnostics.push(diagnostic);
+        self.document.diagnostic(diagnostic);
     }
 
     /// Builds a grid from rows of 1×1 cells and adds it.
-    pub fn table(&mut self, mut rows: Vec<RowDraft>) {
+    pub fn table(&mut self, mut rows: Vec<RowDraft>) -> Result<(), ReadError> {
         // Chrome rows (索引号 | … | 发布机构 | …) are dropped where they enter.
         rows.retain(|row| {
             let first = row.cells.iter().find(|cell| !cell.text.trim().is_empty());
             match first {
                 Some(cell) if crate::chrome::is_page_chrome(&cell.text) => {
                     self.document
-                        .diagnostics
-                        .push(crate::chrome::removed(&cell.text, Source::line(cell.line)));
+                        .diagnostic(crate::chrome::removed(&cell.text, Source::line(cell.line)));
                     false
                 }
                 _ => true,
             }
         });
         let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
-            return;
+            return Ok(());
         };
         let location = Location {
             line: Some(first.first_line),
             line_end: Some(last.last_line),
-            grid: Some(self.grids),
             ..Location::default()
         };
         let mut builder = GridBuilder::new();
@@ -341,11 +325,20 @@ impl<'l> Sink<'l> {
                     .push(Cell::new(row_index, col_index, cell.text).at(Source::line(cell.line)));
             }
         }
-        let (grid, diagnostics) = builder.build(location);
-        self.grids += 1;
-        self.document.blocks.push(Block::Table(grid));
-        self.document.diagnostics.extend(diagnostics);
+        self.document.grid(builder, location)
     }
+}
+
+/// Reads `text` as a `.txt` file under the default limits, as the dialects' tests do.
+#[cfg(test)]
+pub(crate) fn read_txt(text: &str) -> jixiao_grid::Document {
+    crate::read(
+        crate::Format::Text,
+        text.as_bytes(),
+        Some("txt"),
+        &crate::Limits::default(),
+    )
+    .expect("reads")
 }
 
 /// A 1-based line number from a 0-based line index, saturating on absurd inputs.
@@ -356,6 +349,7 @@ pub(crate) fn line_number(index: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Limits;
 
     #[test]
     fn dialect_votes_on_interior_tabs() {
@@ -401,13 +395,21 @@ mod tests {
             max_cells: 5,
             ..Limits::default()
         };
-        let error = read(b"a\tb\tc\nd\te\tf\n", None, &limits).expect_err("over the limit");
+        let error = crate::read(crate::Format::Text, b"a\tb\tc\nd\te\tf\n", None, &limits)
+            .expect_err("over the limit");
         assert_eq!(error.code(), "too_large");
         assert!(error.to_string().contains("--max-cells"), "{error}");
-        assert!(read(b"a\tb\tc\n", None, &limits).is_ok());
-        let error = read(b"a\nb\nc\nd\ne\nf\n", None, &limits).expect_err("too many lines");
+        assert!(crate::read(crate::Format::Text, b"a\tb\tc\n", None, &limits).is_ok());
+        let error = crate::read(crate::Format::Text, b"a\nb\nc\nd\ne\nf\n", None, &limits)
+            .expect_err("too many lines");
         assert_eq!(error.code(), "too_large");
-        let error = read("a\t".repeat(100).as_bytes(), None, &limits).expect_err("a wide row");
+        let error = crate::read(
+            crate::Format::Text,
+            "a\t".repeat(100).as_bytes(),
+            None,
+            &limits,
+        )
+        .expect_err("a wide row");
         assert_eq!(error.code(), "too_large");
     }
 
@@ -459,7 +461,12 @@ mod tests {
         let mut seed = 7;
         for round in 0..3000 {
             let text = random_text(&mut seed, 1 + round % 200);
-            let Ok(document) = read(text.as_bytes(), Some("txt"), &Limits::default()) else {
+            let Ok(document) = crate::read(
+                crate::Format::Text,
+                text.as_bytes(),
+                Some("txt"),
+                &Limits::default(),
+            ) else {
                 continue;
             };
             for grid in document.grids() {
@@ -488,7 +495,8 @@ mod tests {
         ];
         for input in inputs {
             let start = std::time::Instant::now();
-            let document = read(input.as_bytes(), None, &Limits::default()).expect("reads");
+            let document =
+                crate::read_default(crate::Format::Text, input.as_bytes()).expect("reads");
             assert!(!document.blocks.is_empty());
             assert!(start.elapsed().as_secs() < 20, "{}", &input[..20]);
         }
@@ -500,7 +508,8 @@ mod tests {
             max_input_bytes: 4,
             ..Limits::default()
         };
-        let error = read(b"12345", None, &limits).expect_err("over the limit");
+        let error =
+            crate::read(crate::Format::Text, b"12345", None, &limits).expect_err("over the limit");
         assert_eq!(error.code(), "too_large");
     }
 }

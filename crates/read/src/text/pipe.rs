@@ -24,9 +24,10 @@
 
 use jixiao_grid::{Diagnostic, Location};
 
-use super::clean::{clean, is_page_debris};
+use super::clean::clean;
 use super::{CellDraft, RowDraft, Sink, line_number};
 use crate::ReadError;
+use crate::page_number::is_page_number;
 
 /// The widest table the width search tries.
 const MAX_COLUMNS: usize = 64;
@@ -69,7 +70,7 @@ pub(crate) fn is_bar_line(raw: &str) -> bool {
 }
 
 /// Reads `text` in the pipe-line dialect into `sink`.
-pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
+pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError> {
     let mut block: Vec<Token> = Vec::new();
     for (index, raw) in text.split('\n').enumerate() {
         sink.check_time(index)?;
@@ -82,7 +83,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
         if raw.trim().is_empty() {
             continue;
         }
-        if is_page_debris(raw) {
+        if is_page_number(raw) {
             sink.page_debris(line, raw);
             continue;
         }
@@ -90,16 +91,16 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
         if cleaned.text.trim().is_empty() {
             continue;
         }
-        finish_block(std::mem::take(&mut block), sink);
+        finish_block(std::mem::take(&mut block), sink)?;
         sink.paragraph(line, &cleaned.text)?;
     }
-    finish_block(block, sink);
+    finish_block(block, sink)?;
     Ok(())
 }
 
-fn finish_block(block: Vec<Token>, sink: &mut Sink<'_>) {
+fn finish_block(block: Vec<Token>, sink: &mut Sink<'_, '_>) -> Result<(), ReadError> {
     if block.is_empty() {
-        return;
+        return Ok(());
     }
     let first_line = match block[0] {
         Token::Cell(_, line) | Token::Bar(line) | Token::Padding(line) => line,
@@ -125,7 +126,7 @@ fn finish_block(block: Vec<Token>, sink: &mut Sink<'_>) {
             guessed_rows(&block)
         }
     };
-    sink.table(rows);
+    sink.table(rows)
 }
 
 /// A row as read: its present cells, and whether padding closed it.
@@ -258,11 +259,10 @@ fn guessed_rows(block: &[Token]) -> Vec<RowDraft> {
 
 #[cfg(test)]
 mod tests {
-    use crate::Limits;
     use jixiao_grid::Block;
 
     fn rows(text: &str) -> Vec<Vec<String>> {
-        let document = crate::text::read(text.as_bytes(), None, &Limits::default()).expect("reads");
+        let document = crate::read_default(crate::Format::Text, text.as_bytes()).expect("reads");
         let grid = document.grids().next().expect("a table");
         (0..grid.rows())
             .map(|row| {
@@ -290,7 +290,7 @@ mod tests {
                 ["", "", "≤5万元"],
             ]
         );
-        let document = crate::text::read(text.as_bytes(), None, &Limits::default()).expect("reads");
+        let document = crate::read_default(crate::Format::Text, text.as_bytes()).expect("reads");
         assert!(matches!(&document.blocks[0], Block::Paragraph(p) if p.text == "绩效目标表"));
         assert!(
             document.diagnostics.is_empty(),
@@ -302,7 +302,7 @@ mod tests {
     #[test]
     fn rows_that_agree_on_no_width_are_guessed_and_reported() {
         let text = "|\na |\nb |\n|||\nc |\n";
-        let document = crate::text::read(text.as_bytes(), None, &Limits::default()).expect("reads");
+        let document = crate::read_default(crate::Format::Text, text.as_bytes()).expect("reads");
         assert!(
             document
                 .diagnostics

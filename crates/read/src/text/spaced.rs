@@ -14,28 +14,12 @@
 //! row's cell starts, and each cell goes to the column it starts in. Other blocks are
 //! paragraphs, one per line.
 
-use super::clean::{clean, is_page_debris};
+use jixiao_grid::char_width;
+
+use super::clean::clean;
 use super::{CellDraft, RowDraft, Sink, line_number};
 use crate::ReadError;
-
-/// The display width of a character: two for CJK and full-width forms, one otherwise.
-pub(crate) fn char_width(c: char) -> usize {
-    match c as u32 {
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD => 2,
-        _ => 1,
-    }
-}
+use crate::page_number::is_page_number;
 
 /// The cells of a line: (display column where the cell starts, text).
 fn segments(line: &str) -> Vec<(usize, String)> {
@@ -83,7 +67,7 @@ pub(crate) fn has_gap(line: &str) -> bool {
 }
 
 /// Reads `text` in the space-aligned dialect into `sink`.
-pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
+pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError> {
     let mut block: Vec<(u32, &str)> = Vec::new();
     for (index, raw) in text.split('\n').enumerate() {
         sink.check_time(index)?;
@@ -97,10 +81,10 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
     finish_block(block, sink)
 }
 
-fn finish_block(block: Vec<(u32, &str)>, sink: &mut Sink<'_>) -> Result<(), ReadError> {
+fn finish_block(block: Vec<(u32, &str)>, sink: &mut Sink<'_, '_>) -> Result<(), ReadError> {
     if block.iter().filter(|(_, raw)| has_gap(raw)).count() < 2 {
         for (line, raw) in block {
-            if is_page_debris(raw) {
+            if is_page_number(raw) {
                 sink.page_debris(line, raw);
                 continue;
             }
@@ -112,7 +96,7 @@ fn finish_block(block: Vec<(u32, &str)>, sink: &mut Sink<'_>) -> Result<(), Read
     let rows: Vec<(u32, Vec<(usize, String)>)> = block
         .iter()
         .filter(|(line, raw)| {
-            if is_page_debris(raw) {
+            if is_page_number(raw) {
                 sink.page_debris(*line, raw);
                 false
             } else {
@@ -157,14 +141,13 @@ fn finish_block(block: Vec<(u32, &str)>, sink: &mut Sink<'_>) -> Result<(), Read
             }
         })
         .collect();
-    sink.table(drafts);
+    sink.table(drafts)?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Limits;
 
     #[test]
     fn segments_measure_display_columns() {
@@ -187,7 +170,7 @@ mod tests {
             "产出指标  数量指标  ≥5台\n",
             "          质量指标  100%\n\n完\n"
         );
-        let document = crate::text::read(text.as_bytes(), None, &Limits::default()).expect("reads");
+        let document = crate::read_default(crate::Format::Text, text.as_bytes()).expect("reads");
         let grid = document.grids().next().expect("a table");
         assert_eq!((grid.rows(), grid.cols()), (3, 3));
         assert_eq!(grid.row_cells(2)[0].text, "");

@@ -14,12 +14,13 @@
 //! tab is a paragraph and ends it. Every cell is kept, trailing empty ones included, so that
 //! positions hold.
 
-use super::clean::{clean, is_page_debris};
+use super::clean::clean;
 use super::{CellDraft, RowDraft, Sink, line_number};
 use crate::ReadError;
+use crate::page_number::is_page_number;
 
 /// Reads `text` in the tab-separated dialect into `sink`.
-pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
+pub(crate) fn parse(text: &str, sink: &mut Sink<'_, '_>) -> Result<(), ReadError> {
     let mut table: Vec<RowDraft> = Vec::new();
     let mut blank = 0usize;
     for (index, raw) in text.split('\n').enumerate() {
@@ -50,7 +51,7 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
             blank += 1;
             continue;
         }
-        if is_page_debris(raw) {
+        if is_page_number(raw) {
             sink.page_debris(line, raw);
             continue;
         }
@@ -59,21 +60,20 @@ pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Result<(), ReadError> {
             // Only field-code debris or markup: nothing to keep, and no reason to end a table.
             continue;
         }
-        sink.table(std::mem::take(&mut table));
+        sink.table(std::mem::take(&mut table))?;
         sink.paragraph(line, &cleaned.text)?;
         blank = 0;
     }
-    sink.table(table);
+    sink.table(table)?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::Limits;
     use jixiao_grid::{Block, Document};
 
     fn read(text: &str) -> Document {
-        crate::text::read(text.as_bytes(), Some("txt"), &Limits::default()).expect("reads")
+        super::super::read_txt(text)
     }
 
     fn texts(document: &Document) -> Vec<String> {

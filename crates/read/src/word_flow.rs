@@ -13,11 +13,11 @@
 //! Nesting follows the docx reader too: a table inside a cell is flattened into that cell's
 //! text (one line per row) and emitted as a grid of its own right after its top-level table.
 
-use jixiao_grid::{Block, Diagnostic, Grid, Paragraph, Source};
+use jixiao_grid::{Diagnostic, Source};
 
-use crate::docx::table::{MAX_COLUMNS, Merge, TableState, emit_grid};
+use crate::docx::table::{MAX_COLUMNS, Merge, NestedTables, TableState};
 use crate::docx::tidy;
-use crate::{Limits, ReadError};
+use crate::{DocumentBuilder, ReadError};
 
 /// One cell's part of a row definition: its right edge and its merge marks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -66,47 +66,40 @@ impl OpenTable {
 }
 
 /// Paragraphs and tables as a reader meets them, turned into blocks.
-pub(crate) struct Flow<'l> {
-    limits: &'l Limits,
+pub(crate) struct Flow<'d, 'l> {
+    pub document: &'d mut DocumentBuilder<'l>,
     /// What the error messages call the file ("Word document", "RTF document").
     what: &'static str,
-    blocks: Vec<Block>,
-    pub diagnostics: Vec<Diagnostic>,
     /// Open tables, outermost first.
     tables: Vec<OpenTable>,
     /// Finished tables nested in the open top-level table, emitted right after it.
-    nested: Vec<(usize, Grid, Vec<Diagnostic>)>,
+    nested: NestedTables,
     tables_begun: usize,
-    grids_emitted: usize,
-    cells: usize,
 }
 
-impl<'l> Flow<'l> {
-    pub(crate) fn new(limits: &'l Limits, what: &'static str) -> Self {
+impl<'d, 'l> Flow<'d, 'l> {
+    pub(crate) fn new(document: &'d mut DocumentBuilder<'l>, what: &'static str) -> Self {
         Flow {
-            limits,
+            document,
             what,
-            blocks: Vec::new(),
-            diagnostics: Vec::new(),
             tables: Vec::new(),
-            nested: Vec::new(),
+            nested: NestedTables::default(),
             tables_begun: 0,
-            grids_emitted: 0,
-            cells: 0,
         }
     }
 
     /// Opens or closes tables until `depth` are open. Depths past the XML depth limit are
     /// refused, as nested `w:tbl`s are.
     pub(crate) fn set_depth(&mut self, depth: usize) -> Result<(), ReadError> {
-        if depth > self.limits.max_xml_depth {
+        let max_depth = self.document.limits().max_xml_depth;
+        if depth > max_depth {
             return Err(ReadError::TooLarge(format!(
-                "the {}'s tables nest deeper than {} levels (raise with --max-depth)",
-                self.what, self.limits.max_xml_depth
+                "the {}'s tables nest deeper than {max_depth} levels (raise with --max-depth)",
+                self.what
             )));
         }
         while self.tables.len() > depth {
-            self.end_table();
+            self.end_table()?;
         }
         while self.tables.len() < depth {
             if self.tables.is_empty() {
@@ -124,10 +117,7 @@ impl<'l> Flow<'l> {
         self.set_depth(0)?;
         let text = tidy(text);
         if !text.is_empty() {
-            self.blocks.push(Block::Paragraph(Paragraph {
-                text,
-                source: Source::default(),
-            }));
+            self.document.paragraph(text, Source::default());
         }
         Ok(())
     }
@@ -148,14 +138,7 @@ impl<'l> Flow<'l> {
             let cell = std::mem::take(&mut table.cell);
             table.cells.push(cell);
         }
-        self.cells += 1;
-        if self.cells > self.limits.max_cells {
-            return Err(ReadError::TooLarge(format!(
-                "the {} has more than {} table cells (raise with --max-cells)",
-                self.what, self.limits.max_cells
-            )));
-        }
-        Ok(())
+        self.document.reserve(1)
     }
 
     /// The end of the row being read at `depth`, with its definition (`None` when the file
@@ -174,9 +157,9 @@ impl<'l> Flow<'l> {
         Ok(())
     }
 
-    fn end_table(&mut self) {
+    fn end_table(&mut self) -> Result<(), ReadError> {
         let Some(mut table) = self.tables.pop() else {
-            return;
+            return Ok(());
         };
         // Cells after the last row end (a file cut short) make a last row.
         if !table.cell.trim().is_empty() {
@@ -186,7 +169,7 @@ impl<'l> Flow<'l> {
         if !table.cells.is_empty() {
             let texts = std::mem::take(&mut table.cells);
             table.rows.push(Row { texts, def: None });
-            self.diagnostics.push(Diagnostic::new(
+            self.document.diagnostic(Diagnostic::new(
                 "row_unterminated",
                 format!(
                     "the {}'s last table row has no row end mark; its cells were kept as a row",
@@ -198,46 +181,23 @@ impl<'l> Flow<'l> {
         let state = lay_out(table.rows, self.what);
         let nested_text = (!self.tables.is_empty()).then(|| state.flattened_text());
         let (grid, diagnostics) = state.finish();
-        if let Some(text) = nested_text {
-            if let Some(outer) = self.tables.last_mut()
-                && !text.is_empty()
-            {
-                append_line(&mut outer.cell, &text);
-            }
-            match grid {
-                Some(grid) => self.nested.push((seq, grid, diagnostics)),
-                None => self.diagnostics.extend(diagnostics),
-            }
-            return;
+        let nested = nested_text.is_some();
+        if let Some(text) = nested_text
+            && let Some(outer) = self.tables.last_mut()
+            && !text.is_empty()
+        {
+            append_line(&mut outer.cell, &text);
         }
-        match grid {
-            Some(grid) => self.emit(grid, diagnostics),
-            None => self.diagnostics.extend(diagnostics),
-        }
-        let mut nested = std::mem::take(&mut self.nested);
-        nested.sort_by_key(|(seq, _, _)| *seq);
-        for (_, grid, diagnostics) in nested {
-            self.emit(grid, diagnostics);
-        }
+        self.nested
+            .finish(self.document, (seq, nested), (grid, diagnostics))
     }
 
-    /// Adds a grid to the document, numbering it and locating its diagnostics in it.
-    fn emit(&mut self, grid: Grid, diagnostics: Vec<Diagnostic>) {
-        emit_grid(
-            &mut self.blocks,
-            &mut self.diagnostics,
-            &mut self.grids_emitted,
-            grid,
-            diagnostics,
-        );
-    }
-
-    /// Closes whatever is open and returns the blocks and diagnostics.
-    pub(crate) fn finish(mut self) -> (Vec<Block>, Vec<Diagnostic>) {
+    /// Closes whatever is open, and gives the document back for the reader's last words.
+    pub(crate) fn finish(mut self) -> Result<&'d mut DocumentBuilder<'l>, ReadError> {
         while !self.tables.is_empty() {
-            self.end_table();
+            self.end_table()?;
         }
-        (self.blocks, self.diagnostics)
+        Ok(self.document)
     }
 }
 
@@ -341,6 +301,8 @@ fn edges_ascend(def: &RowDef) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Limits;
+    use jixiao_grid::Block;
 
     fn def(left: i32, rights: &[(i32, Merge, Merge)]) -> RowDef {
         RowDef {
@@ -359,7 +321,8 @@ mod tests {
     #[test]
     fn rows_with_different_edges_share_one_column_grid() {
         let limits = Limits::default();
-        let mut flow = Flow::new(&limits, "test document");
+        let mut document = limits.start();
+        let mut flow = Flow::new(&mut document, "test document");
         flow.paragraph("  标题 ".to_string()).expect("ok");
         let none = Merge::None;
         // Row 1: two cells, 0–2000–6000. Row 2: three cells, 0–2000–4000–6000.
@@ -386,7 +349,12 @@ mod tests {
         )
         .expect("ok");
         flow.paragraph("after".to_string()).expect("ok");
-        let (blocks, diagnostics) = flow.finish();
+        flow.finish().expect("ok");
+        let jixiao_grid::Document {
+            blocks,
+            diagnostics,
+            ..
+        } = document.finish();
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         assert_eq!(blocks.len(), 3);
         let Block::Table(grid) = &blocks[1] else {
@@ -403,14 +371,20 @@ mod tests {
     #[test]
     fn nested_tables_are_flattened_and_follow_their_outer_table() {
         let limits = Limits::default();
-        let mut flow = Flow::new(&limits, "test document");
+        let mut document = limits.start();
+        let mut flow = Flow::new(&mut document, "test document");
         flow.cell_paragraph(1, "outer").expect("ok");
         flow.end_cell(2, "3月底").expect("ok");
         flow.end_cell(2, "25%").expect("ok");
         flow.end_row(2, None).expect("ok");
         flow.end_cell(1, "").expect("ok");
         flow.end_row(1, None).expect("ok");
-        let (blocks, diagnostics) = flow.finish();
+        flow.finish().expect("ok");
+        let jixiao_grid::Document {
+            blocks,
+            diagnostics,
+            ..
+        } = document.finish();
         assert_eq!(blocks.len(), 2);
         let Block::Table(outer) = &blocks[0] else {
             panic!("a table");
