@@ -374,8 +374,7 @@ impl TableState {
             .max()
             .unwrap_or(0);
         let declared = self.grid_cols.max(used);
-        let mut builder = GridBuilder::new();
-        for mut cell in self.cells {
+        for cell in &self.cells {
             if cell.col + cell.col_span > declared {
                 self.diagnostics.push(
                     Diagnostic::new(
@@ -395,7 +394,10 @@ impl TableState {
                     }),
                 );
             }
-            cell.col_span = cell.col_span.min(used - cell.col);
+        }
+        GridBuilder::fit_columns(&mut self.cells);
+        let mut builder = GridBuilder::new();
+        for cell in self.cells {
             builder.push(cell);
         }
         (Some(builder), self.diagnostics)
