@@ -35,6 +35,26 @@ impl GridBuilder {
         self.cells.is_empty()
     }
 
+    /// Cuts column spans at the last column where a cell starts, as [`GridBuilder::build`]
+    /// does, but without a diagnostic: for readers whose format makes such an overrun
+    /// ordinary rather than a fault (trailing spacer columns of a Word table, an HTML span
+    /// past the table's edge). A reader that does call it a fault reports it itself.
+    pub fn fit_columns(cells: &mut [Cell]) {
+        let width = cells.iter().map(|cell| cell.col + 1).max().unwrap_or(0);
+        for cell in cells {
+            cell.col_span = cell.col_span.min(width - cell.col);
+        }
+    }
+
+    /// As [`GridBuilder::fit_columns`], for row spans past the last row where a cell starts
+    /// (an HTML `rowspan` running past its row group).
+    pub fn fit_rows(cells: &mut [Cell]) {
+        let height = cells.iter().map(|cell| cell.row + 1).max().unwrap_or(0);
+        for cell in cells {
+            cell.row_span = cell.row_span.min(height - cell.row);
+        }
+    }
+
     /// Builds the grid.
     ///
     /// - The grid has as many rows as the lowest cell origin needs and as many columns as the
@@ -229,6 +249,15 @@ mod tests {
         }
         assert_eq!(grid.row_cells(1).len(), 1);
         assert_eq!(grid.row_cells(1)[0].text, "质量指标");
+    }
+
+    #[test]
+    fn fitting_cuts_spans_to_the_origins_without_a_diagnostic() {
+        let mut cells = vec![Cell::new(0, 0, "a").with_span(5, 4), Cell::new(1, 1, "b")];
+        GridBuilder::fit_columns(&mut cells);
+        assert_eq!((cells[0].row_span, cells[0].col_span), (5, 2));
+        GridBuilder::fit_rows(&mut cells);
+        assert_eq!((cells[0].row_span, cells[0].col_span), (2, 2));
     }
 
     #[test]

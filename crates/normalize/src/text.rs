@@ -66,6 +66,12 @@ pub fn is_empty(text: &str) -> bool {
 }
 
 /// A line that is only a page number or page furniture: `2`, `- 3 -`, `第 3 页`, `3/10`.
+///
+/// Not the read crate's `page_number::is_page_number`, on purpose: that one decides what a
+/// reader drops from the document and keeps a lone `2024` (four digits) as text; this one only
+/// keeps page furniture out of the paragraphs the normaliser reads for titles and captions, so
+/// it is looser (up to nine digits and slashes, `2024` included). Making them one would change what
+/// either crate outputs.
 pub fn is_page_number(text: &str) -> bool {
     if text.len() > 40 {
         return false;

@@ -29,6 +29,7 @@ pub mod chrome;
 pub mod detect;
 pub mod doc;
 pub mod docx;
+mod elements;
 mod error;
 mod format;
 pub mod html;

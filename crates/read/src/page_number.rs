@@ -5,6 +5,10 @@
 /// True for a line that is only a page number: `2`, `- 3 -`, `— 3 —`, `－１－`, `第 3 页`,
 /// `第3页 共10页`, `第3页/共9页`, `3/10`, `Page 3 of 10`, `• 3 •`. Bare numbers have at most three
 /// digits, so that a year such as `2024` on a line of its own stays text.
+///
+/// The normaliser keeps its own, looser test (`jixiao_normalize::text::is_page_number`, up to
+/// nine digits and slashes) for the paragraphs it reads for titles: a reader must not drop a year line
+/// from the document, the normaliser may pass over it. Making them one would change the output.
 pub(crate) fn is_page_number(line: &str) -> bool {
     spelled_out(line) || compact(line)
 }

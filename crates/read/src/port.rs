@@ -148,6 +148,20 @@ impl<'l> DocumentBuilder<'l> {
         Ok(())
     }
 
+    /// Fails when something the reader counts or the file declares before it is read (a
+    /// sheet's used range, a page's elements) would cost more than `--max-cells` table cells,
+    /// without charging them: `what` names it, as in "sheet 2's used range".
+    pub fn check_declared(&self, cells: u64, what: &str) -> Result<(), ReadError> {
+        let max = self.limits.max_cells;
+        if cells > max as u64 {
+            return Err(ReadError::TooLarge(format!(
+                "{what} would take {cells} table cells, more than {max}, the limit \
+                 (raise with --max-cells)"
+            )));
+        }
+        Ok(())
+    }
+
     /// Charges the cells of a grid, using up what was reserved first.
     fn charge(&mut self, cells: usize) -> Result<(), ReadError> {
         let covered = cells.min(self.reserved);

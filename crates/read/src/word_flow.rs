@@ -74,7 +74,6 @@ pub(crate) struct Flow<'d, 'l> {
     tables: Vec<OpenTable>,
     /// Finished tables nested in the open top-level table, emitted right after it.
     nested: NestedTables,
-    tables_begun: usize,
 }
 
 impl<'d, 'l> Flow<'d, 'l> {
@@ -84,7 +83,6 @@ impl<'d, 'l> Flow<'d, 'l> {
             what,
             tables: Vec::new(),
             nested: NestedTables::default(),
-            tables_begun: 0,
         }
     }
 
@@ -102,12 +100,8 @@ impl<'d, 'l> Flow<'d, 'l> {
             self.end_table()?;
         }
         while self.tables.len() < depth {
-            if self.tables.is_empty() {
-                self.tables_begun = 0;
-            } else {
-                self.tables_begun += 1;
-            }
-            self.tables.push(OpenTable::new(self.tables_begun));
+            let seq = self.nested.begin(self.tables.len());
+            self.tables.push(OpenTable::new(seq));
         }
         Ok(())
     }

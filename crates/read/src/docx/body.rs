@@ -269,8 +269,6 @@ struct Body<'d, 'l> {
     /// Finished tables nested in the open top-level table, with their diagnostics; they are
     /// emitted right after it.
     nested: NestedTables,
-    /// Tables begun so far inside the open top-level table.
-    tables_begun: usize,
     depth: usize,
     /// While set, every event is ignored until the end of the element at this depth.
     skip_until: Option<usize>,
@@ -305,7 +303,6 @@ impl<'d, 'l> Body<'d, 'l> {
             body_paragraphs: 0,
             tables: Vec::new(),
             nested: NestedTables::default(),
-            tables_begun: 0,
             depth: 0,
             skip_until: None,
             in_text: false,
@@ -651,12 +648,8 @@ impl<'d, 'l> Body<'d, 'l> {
         if self.tables.len() >= self.document.limits().max_xml_depth {
             return Err(too_deep("tables", self.document.limits().max_xml_depth));
         }
-        if self.tables.is_empty() {
-            self.tables_begun = 0;
-        } else {
-            self.tables_begun += 1;
-        }
-        self.tables.push(TableState::new(self.tables_begun));
+        let seq = self.nested.begin(self.tables.len());
+        self.tables.push(TableState::new(seq));
         Ok(())
     }
 

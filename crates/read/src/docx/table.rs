@@ -374,8 +374,7 @@ impl TableState {
             .max()
             .unwrap_or(0);
         let declared = self.grid_cols.max(used);
-        let mut builder = GridBuilder::new();
-        for mut cell in self.cells {
+        for cell in &self.cells {
             if cell.col + cell.col_span > declared {
                 self.diagnostics.push(
                     Diagnostic::new(
@@ -395,7 +394,10 @@ impl TableState {
                     }),
                 );
             }
-            cell.col_span = cell.col_span.min(used - cell.col);
+        }
+        GridBuilder::fit_columns(&mut self.cells);
+        let mut builder = GridBuilder::new();
+        for cell in self.cells {
             builder.push(cell);
         }
         (Some(builder), self.diagnostics)
@@ -411,13 +413,28 @@ fn preview(text: &str) -> String {
     }
 }
 
-/// Finished tables nested in the open top-level table of a Word document, with their
-/// repairs, in the order they began. Shared by the .docx, .doc and RTF readers: a nested grid
-/// is added right after its top-level table, as Word shows it.
+/// The tables nested in the open top-level table of a Word document: their numbering, and the
+/// finished ones with their repairs, in the order they began. Shared by the .docx, .doc and
+/// RTF readers: a nested grid is added right after its top-level table, as Word shows it.
 #[derive(Debug, Default)]
-pub(crate) struct NestedTables(Vec<(usize, GridBuilder, Vec<Diagnostic>)>);
+pub(crate) struct NestedTables {
+    waiting: Vec<(usize, GridBuilder, Vec<Diagnostic>)>,
+    /// Tables begun so far inside the open top-level table.
+    begun: usize,
+}
 
 impl NestedTables {
+    /// Numbers a table that begins while `open` tables are open: 0 for a top-level table,
+    /// then 1, 2, … for the tables begun inside it, in the order they began.
+    pub(crate) fn begin(&mut self, open: usize) -> usize {
+        if open == 0 {
+            self.begun = 0;
+        } else {
+            self.begun += 1;
+        }
+        self.begun
+    }
+
     /// Adds a finished table: a nested one (`nested`) waits for its top-level table, a
     /// top-level one is added to the document at once, the nested ones after it. A table
     /// without cells leaves only its diagnostics.
@@ -432,11 +449,11 @@ impl NestedTables {
             return Ok(());
         };
         if nested {
-            self.0.push((seq, grid, diagnostics));
+            self.waiting.push((seq, grid, diagnostics));
             return Ok(());
         }
         document.grid_with(grid, Location::default(), diagnostics)?;
-        let mut waiting = std::mem::take(&mut self.0);
+        let mut waiting = std::mem::take(&mut self.waiting);
         waiting.sort_by_key(|(seq, _, _)| *seq);
         for (_, grid, diagnostics) in waiting {
             document.grid_with(grid, Location::default(), diagnostics)?;

@@ -10,6 +10,7 @@
 
 use crate::ReadError;
 use crate::bytes::find_from as find;
+use crate::elements::HEADINGS;
 
 /// Elements that never have content.
 const VOID: &[&str] = &[
@@ -22,7 +23,7 @@ const RAW_TEXT: &[&str] = &[
     "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
 ];
 
-/// Elements whose start tag closes an open `<p>`.
+/// Elements whose start tag closes an open `<p>`, besides the [`HEADINGS`].
 const CLOSES_P: &[&str] = &[
     "address",
     "article",
@@ -39,12 +40,6 @@ const CLOSES_P: &[&str] = &[
     "figure",
     "footer",
     "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
     "header",
     "hgroup",
     "li",
@@ -165,7 +160,7 @@ fn implied_end_tags(stack: &mut Vec<&str>, name: &str) {
         // A table directly inside a table (not inside a cell) closes the first one.
         pop_to(stack, &["table"], &["td", "th", "caption"]);
     }
-    if is_any(name, CLOSES_P) {
+    if is_any(name, CLOSES_P) || is_any(name, &HEADINGS) {
         pop_to(stack, &["p"], SCOPE);
     }
     if name.eq_ignore_ascii_case("li") {

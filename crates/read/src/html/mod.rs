@@ -34,7 +34,7 @@ use ego_tree::iter::Edge;
 use jixiao_grid::{Diagnostic, GridBuilder, Location};
 use scraper::{Html, Node};
 
-use crate::{DocumentBuilder, Limits, ReadError};
+use crate::{DocumentBuilder, ReadError};
 
 use text::TextBuilder;
 
@@ -156,26 +156,23 @@ fn name_of<'a>(node: NodeRef<'a, Node>) -> Option<&'a str> {
 /// How many `--max-cells` one element of the page tree counts for: html5ever's tree costs a
 /// few hundred bytes per element, a grid cell a fraction of that, so a page may have at most an
 /// eighth of `--max-cells` elements (500,000 at the default, some 250 MiB of tree).
-const CELLS_PER_ELEMENT: usize = 8;
+const CELLS_PER_ELEMENT: u64 = 8;
 
 /// Refuses a page with more elements than its tree may cost, counted by their start tags
 /// before the tree is built (a page of a million `<td>` would otherwise cost half a gigabyte
 /// before a cell is read).
-fn check_elements(text: &str, limits: &Limits) -> Result<(), ReadError> {
-    let most = limits.max_cells / CELLS_PER_ELEMENT;
+fn check_elements(text: &str, document: &DocumentBuilder<'_>) -> Result<(), ReadError> {
     let bytes = text.as_bytes();
-    let mut elements = 0usize;
+    let mut elements = 0u64;
     let mut at = 0;
     while let Some(offset) = bytes[at..].iter().position(|&byte| byte == b'<') {
         at += offset + 1;
         if bytes.get(at).is_some_and(u8::is_ascii_alphabetic) {
             elements += 1;
-            if elements > most {
-                return Err(ReadError::TooLarge(format!(
-                    "the page has more than {most} elements, more than its tables may hold \
-                     (an eighth of --max-cells; raise with --max-cells)"
-                )));
-            }
+            document.check_declared(
+                elements.saturating_mul(CELLS_PER_ELEMENT),
+                "the page's elements, at eight cells each,",
+            )?;
         }
     }
     Ok(())
@@ -186,7 +183,7 @@ pub fn read(bytes: &[u8], document: &mut DocumentBuilder<'_>) -> Result<(), Read
     let limits = document.limits();
     let decoded = charset::decode(bytes);
     depth::check(&decoded.text, limits.max_html_depth)?;
-    check_elements(&decoded.text, limits)?;
+    check_elements(&decoded.text, document)?;
     document.check_time()?;
     let html = Html::parse_document(&decoded.text);
     document.check_time()?;

@@ -12,7 +12,7 @@
 
 use ego_tree::NodeRef;
 use ego_tree::iter::Edge;
-use jixiao_grid::{CHECKED, Cell, UNCHECKED};
+use jixiao_grid::{CHECKED, Cell, GridBuilder, UNCHECKED};
 use scraper::Node;
 
 use super::text::TextBuilder;
@@ -141,12 +141,10 @@ pub(super) fn read_table<'a>(
 
     // Columns where no cell starts exist only because a span ran past the table's edge; cut
     // them, and rows past the last row that starts a cell likewise.
+    GridBuilder::fit_columns(&mut cells);
+    GridBuilder::fit_rows(&mut cells);
     let width = cells.iter().map(|cell| cell.col + 1).max().unwrap_or(0);
     let height = cells.iter().map(|cell| cell.row + 1).max().unwrap_or(0);
-    for cell in &mut cells {
-        cell.col_span = cell.col_span.min(width - cell.col);
-        cell.row_span = cell.row_span.min(height - cell.row);
-    }
     let slots = width.saturating_mul(height);
     document.reserve(slots)?;
     Ok(TableRead {

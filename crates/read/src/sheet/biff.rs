@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 
 use crate::bytes::{u16_at, u32_at};
-use crate::{DocumentBuilder, Limits, ReadError};
+use crate::{DocumentBuilder, ReadError};
 
 const BOF: u16 = 0x0809;
 const EOF: u16 = 0x000A;
@@ -134,9 +134,8 @@ impl Bounds {
 }
 
 /// Walks the stream. Fails with `too_large` when a sheet would make calamine allocate more
-/// than `limits.max_cells` cells, and with `unreadable` for a used range that cannot exist.
+/// than `--max-cells` cells, and with `unreadable` for a used range that cannot exist.
 pub(super) fn scan(stream: &[u8], document: &DocumentBuilder<'_>) -> Result<Scan, ReadError> {
-    let limits = document.limits();
     let mut result = Scan::default();
     let mut biff8 = true;
     let mut first_bof = true;
@@ -237,14 +236,13 @@ pub(super) fn scan(stream: &[u8], document: &DocumentBuilder<'_>) -> Result<Scan
                 }
                 EOF => break,
                 DIMENSIONS => {
-                    let strict = Limits {
-                        max_cells: limits.max_cells.min(SPRAWL as usize),
-                        ..limits.clone()
-                    };
-                    if check_dimensions(data, sheet_index, &strict).is_err() {
+                    let checked = declared_area(data, sheet_index).and_then(|area| {
+                        result.sprawling |= area > SPRAWL;
+                        let what = format!("the used range sheet {} declares", sheet_index + 1);
+                        document.check_declared(area, &what)
+                    });
+                    if let Err(error) = checked {
                         result.sprawling = true;
-                    }
-                    if let Err(error) = check_dimensions(data, sheet_index, limits) {
                         result.oversized.get_or_insert(error);
                     }
                 }
@@ -299,13 +297,9 @@ pub(super) fn scan(stream: &[u8], document: &DocumentBuilder<'_>) -> Result<Scan
         for (bounds, what) in [(values, "cells"), (formulas, "formulas")] {
             let area = bounds.area();
             result.sprawling |= area > SPRAWL;
-            if area > limits.max_cells as u64 {
-                result.oversized.get_or_insert(ReadError::TooLarge(format!(
-                    "sheet {} spreads its {what} over {area} cells and the limit is {} \
-                     (raise with --max-cells)",
-                    sheet_index + 1,
-                    limits.max_cells
-                )));
+            let spread = format!("the {what} of sheet {}, over their area,", sheet_index + 1);
+            if let Err(error) = document.check_declared(area, &spread) {
+                result.oversized.get_or_insert(error);
             }
         }
         for (cell, anchor) in pending {
@@ -380,9 +374,9 @@ fn constant(tokens: &[u8], biff8: bool) -> Option<String> {
     Some(format!("={sign}{value}{percent}"))
 }
 
-/// Reads a `DIMENSIONS` record as calamine does and refuses the room it would reserve when
-/// that is impossible or over the cell limit.
-fn check_dimensions(data: &[u8], sheet: usize, limits: &Limits) -> Result<(), ReadError> {
+/// Reads a `DIMENSIONS` record as calamine does: the cells it would reserve (0 for none),
+/// or `unreadable` when the range is impossible.
+fn declared_area(data: &[u8], sheet: usize) -> Result<u64, ReadError> {
     let (first_row, last_row, mut first_col, last_col) = match data.len() {
         10 => (
             u16_at(data, 0).unwrap_or(0) as u64,
@@ -397,13 +391,13 @@ fn check_dimensions(data: &[u8], sheet: usize, limits: &Limits) -> Result<(), Re
             u16_at(data, 10).unwrap_or(0) as u64,
         ),
         // calamine rejects the workbook itself; nothing is reserved.
-        _ => return Ok(()),
+        _ => return Ok(0),
     };
     if first_col > 0xFF || last_col < first_col {
         first_col = 0;
     }
     if last_row == 0 || last_col == 0 {
-        return Ok(());
+        return Ok(0);
     }
     let (end_row, end_col) = (last_row - 1, last_col - 1);
     if end_row < first_row || end_col < first_col {
@@ -414,16 +408,7 @@ fn check_dimensions(data: &[u8], sheet: usize, limits: &Limits) -> Result<(), Re
             last_row
         )));
     }
-    let area = (end_row - first_row + 1) * (end_col - first_col + 1);
-    if area > limits.max_cells as u64 {
-        return Err(ReadError::TooLarge(format!(
-            "sheet {} declares a used range of {area} cells and the limit is {} \
-             (raise with --max-cells)",
-            sheet + 1,
-            limits.max_cells
-        )));
-    }
-    Ok(())
+    Ok((end_row - first_row + 1) * (end_col - first_col + 1))
 }
 
 /// The format string of a `FORMAT` record: BIFF8 stores a Unicode string with a 16-bit length
@@ -476,6 +461,7 @@ pub(super) fn builtin_format(id: u16) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Limits;
 
     fn record(kind: u16, data: &[u8]) -> Vec<u8> {
         let mut out = kind.to_le_bytes().to_vec();

@@ -459,12 +459,10 @@ impl Block<'_> {
         }
         // A grid is as large as its cell origins reach; columns or rows covered only by a
         // merge that ran past the last origin add nothing, so the merge stops there.
-        let width = out.iter().map(|cell| cell.col + 1).max().unwrap_or(0);
-        let height = out.iter().map(|cell| cell.row + 1).max().unwrap_or(0);
+        GridBuilder::fit_columns(&mut out);
+        GridBuilder::fit_rows(&mut out);
         let mut builder = GridBuilder::new();
-        for mut cell in out {
-            cell.col_span = cell.col_span.min(width - cell.col);
-            cell.row_span = cell.row_span.min(height - cell.row);
+        for cell in out {
             builder.push(cell);
         }
         Ok(Some(builder))

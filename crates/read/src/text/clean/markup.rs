@@ -2,9 +2,11 @@
 //! decoded; `<0.5%` is not markup.
 
 use super::*;
+use crate::elements::HEADINGS;
 
-/// Elements that end a paragraph: their tags become a line break inside the cell.
-pub(super) const BLOCK_ELEMENTS: [&str; 20] = [
+/// Elements that end a paragraph, besides the [`HEADINGS`]: their tags become a line break
+/// inside the cell.
+pub(super) const BLOCK_ELEMENTS: [&str; 14] = [
     "p",
     "br",
     "div",
@@ -13,12 +15,6 @@ pub(super) const BLOCK_ELEMENTS: [&str; 20] = [
     "ol",
     "tr",
     "table",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
     "blockquote",
     "section",
     "article",
@@ -186,7 +182,7 @@ pub(super) fn parse_tag(text: &str) -> Option<(Tag, usize)> {
         checkbox(attributes).map_or(Tag::Nothing, Tag::Checkbox)
     } else if name == "td" || name == "th" {
         Tag::Space
-    } else if BLOCK_ELEMENTS.contains(&name.as_str()) {
+    } else if BLOCK_ELEMENTS.contains(&name.as_str()) || HEADINGS.contains(&name.as_str()) {
         Tag::Break
     } else if INLINE_ELEMENTS.contains(&name.as_str()) {
         Tag::Nothing
