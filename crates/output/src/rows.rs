@@ -137,19 +137,14 @@ pub struct IndicatorRow {
     pub level3: Option<String>,
     pub description: Option<String>,
     pub basis: Option<String>,
-    /// `nature`: 指标性质 as written, when the table gives it a column.
+    // The indicator's fields of the same names (split 指标性质 / 度量单位 columns, 分值, 得分,
+    // 评分标准, 绩效标准, 偏差原因), as written.
     pub nature: Option<String>,
-    /// `unit`: 度量单位 as written, when the table gives it a column.
     pub unit: Option<String>,
-    /// `weight`: 分值 / 权重 as written.
     pub weight: Option<String>,
-    /// `score`: 得分 as written (self-evaluation).
     pub score: Option<String>,
-    /// `scoring`: 评(扣)分标准.
     pub scoring: Option<String>,
-    /// `standard`: 绩效标准.
     pub standard: Option<String>,
-    /// `deviation`: 偏差原因分析及改进措施.
     pub deviation: Option<String>,
     /// The indicator's page (PDF).
     pub page: Option<u32>,

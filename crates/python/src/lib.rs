@@ -184,18 +184,8 @@ fn row_dict<'py>(py: Python<'py>, row: &IndicatorRow) -> PyResult<Bound<'py, PyD
 /// The indicator rows of documents (each given as JSON) as one Arrow IPC stream.
 #[pyfunction]
 fn rows_ipc<'py>(py: Python<'py>, documents: Vec<String>) -> PyResult<Bound<'py, PyBytes>> {
-    let bytes = py.detach(move || -> PyResult<Vec<u8>> {
-        let mut builder = RowBatchBuilder::new();
-        for json in &documents {
-            builder
-                .push_document(&parse_document(json)?)
-                .map_err(arrow_error)?;
-        }
-        ipc_stream(
-            jixiao_output::row_schema(),
-            builder.finish().map_err(arrow_error)?,
-        )
-    })?;
+    let bytes =
+        py.detach(move || rows_stream(documents.iter().map(|json| parse_document(json))))?;
     Ok(PyBytes::new(py, &bytes))
 }
 
@@ -270,19 +260,27 @@ fn extract_contents_ipc<'py>(
             }
             ipc_stream(documents::schema(), builder.finish().map_err(arrow_error)?)
         } else {
-            let mut builder = RowBatchBuilder::new();
-            for (path, content) in paths.iter().zip(contents) {
-                builder
-                    .push_document(&extract(path, content))
-                    .map_err(arrow_error)?;
-            }
-            ipc_stream(
-                jixiao_output::row_schema(),
-                builder.finish().map_err(arrow_error)?,
+            rows_stream(
+                paths
+                    .iter()
+                    .zip(contents)
+                    .map(|(path, content)| Ok(extract(path, content))),
             )
         }
     })?;
     Ok(PyBytes::new(py, &bytes))
+}
+
+/// The indicator rows of documents as one Arrow IPC stream.
+fn rows_stream(documents: impl IntoIterator<Item = PyResult<Document>>) -> PyResult<Vec<u8>> {
+    let mut builder = RowBatchBuilder::new();
+    for document in documents {
+        builder.push_document(&document?).map_err(arrow_error)?;
+    }
+    ipc_stream(
+        jixiao_output::row_schema(),
+        builder.finish().map_err(arrow_error)?,
+    )
 }
 
 fn ipc_stream(schema: SchemaRef, batch: RecordBatch) -> PyResult<Vec<u8>> {
