@@ -172,12 +172,7 @@ fn extract(args: ExtractArgs) -> Result<ExitCode, Failure> {
             _ => {}
         }
     }
-    let options = Options {
-        limits: args.limits.to_limits(),
-    };
-    let collected = collect_inputs(&args.inputs, args.quiet)?;
-    let mut batch = Batch::new(options, args.jobs.unwrap_or(0));
-    batch.progress = !args.quiet && collected.inputs.len() > 1 && io::stderr().is_terminal();
+    let (collected, mut batch) = start_batch(&args.inputs, &args.limits, args.jobs, args.quiet)?;
     let inputs = &collected.inputs;
 
     let mut summary = if let Some(folder) = &args.out_dir {
@@ -245,6 +240,23 @@ fn extract(args: ExtractArgs) -> Result<ExitCode, Failure> {
 /// The inputs named on the command line, folders walked. Inputs are collected before the
 /// output file is created, so that an output written into an input folder is never read as an
 /// input.
+/// The inputs of `extract` and `review`, and the batch that reads them: its limits, its
+/// threads, and a progress bar when several inputs go to a terminal.
+fn start_batch(
+    inputs: &InputArgs,
+    limits: &args::LimitArgs,
+    jobs: Option<usize>,
+    quiet: bool,
+) -> Result<(jixiao::batch::Inputs, Batch), Failure> {
+    let options = Options {
+        limits: limits.to_limits(),
+    };
+    let collected = collect_inputs(inputs, quiet)?;
+    let mut batch = Batch::new(options, jobs.unwrap_or(0));
+    batch.progress = !quiet && collected.inputs.len() > 1 && io::stderr().is_terminal();
+    Ok((collected, batch))
+}
+
 fn collect_inputs(args: &InputArgs, quiet: bool) -> Result<jixiao::batch::Inputs, Failure> {
     let mut paths = args.paths.clone();
     if let Some(list) = &args.files_from {
@@ -274,12 +286,7 @@ fn collect_inputs(args: &InputArgs, quiet: bool) -> Result<jixiao::batch::Inputs
 
 /// `jixiao review`: the batch of `extract`, written as one HTML review page.
 fn review(args: ReviewArgs) -> Result<ExitCode, Failure> {
-    let options = Options {
-        limits: args.limits.to_limits(),
-    };
-    let collected = collect_inputs(&args.inputs, args.quiet)?;
-    let mut batch = Batch::new(options, args.jobs.unwrap_or(0));
-    batch.progress = !args.quiet && collected.inputs.len() > 1 && io::stderr().is_terminal();
+    let (collected, batch) = start_batch(&args.inputs, &args.limits, args.jobs, args.quiet)?;
     let inputs = &collected.inputs;
     let mut output = Output::open(Some(&args.output))?;
     let title = args.title.as_deref().unwrap_or("jixiao review");
