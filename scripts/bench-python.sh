@@ -6,7 +6,7 @@
 # and writes it into BENCHMARKS.md.
 #
 # Settings (environment, defaults in brackets): FILES files for the speed figures [3000],
-# MEM_SIZES [1000 10000], REPEAT timed runs each, the best counts [2], JOBS threads and Spark
+# MEM_SIZES [1000 10000], REPEAT timed runs each, the best counts [3], JOBS threads and Spark
 # cores [2], UPDATE_DOC=0 to leave BENCHMARKS.md as it is [1], BENCH_WORK scratch [bench-work].
 set -euo pipefail
 cd "$(dirname "$0")/.."

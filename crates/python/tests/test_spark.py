@@ -156,3 +156,48 @@ def test_read_indicators_equals_to_arrow_of_the_same_files(spark):
         spark_row["path"] = spark_row["path"][spark_row["path"].index(str(folder)) :]
         assert spark_row == local_row
 
+
+
+def test_small_files_are_merged_into_tasks_of_files_per_task(spark, tmp_path):
+    """Spark packs about 32 small files into a partition; the readers merge partitions into
+    tasks of `files_per_task` files, never fewer than two tasks per core, and `None` keeps
+    Spark's partitions. The rows are the same either way."""
+    from jixiao.spark import read_indicators
+
+    source = FIXTURES / "text" / f"{COMPLETE[0]}.txt"
+    for index in range(200):
+        shutil.copy(source, tmp_path / f"{index:03}.txt")
+
+    own = read_indicators(spark, str(tmp_path), files_per_task=None)
+    spark_partitions = own.rdd.getNumPartitions()
+    assert spark_partitions >= 6, spark_partitions  # 200 files, about 32 a partition
+
+    cores = spark.sparkContext.defaultParallelism
+    merged = read_indicators(spark, str(tmp_path))  # 1,000 files a task: the floor decides
+    assert merged.rdd.getNumPartitions() == min(spark_partitions, 2 * cores)
+    forty = read_indicators(spark, str(tmp_path), files_per_task=40)
+    assert forty.rdd.getNumPartitions() == min(spark_partitions, max(5, 2 * cores))
+
+    assert merged.count() == own.count() == 200 * len(gold_rows(COMPLETE[0]))
+    with pytest.raises(ValueError, match="files_per_task"):
+        read_indicators(spark, str(tmp_path), files_per_task=0)
+
+
+def test_spark_byte_settings_are_read_as_spark_reads_them():
+    from jixiao.spark import _bytes
+
+    assert _bytes("134217728") == 128 << 20
+    assert _bytes("128m") == _bytes("128MB") == 128 << 20
+    assert _bytes("1g") == 1 << 30
+    assert _bytes("64k") == 64 << 10
+
+
+def test_spark_split_is_kept_with_a_warning_where_the_listing_cannot_be_counted():
+    """Spark Connect has no `_jdf`: the readers keep Spark's own partitions and say so."""
+    from jixiao.spark import _task_count
+
+    class Remote:
+        pass
+
+    with pytest.warns(UserWarning, match="files_per_task=None"):
+        assert _task_count(Remote(), Remote(), 1000) is None

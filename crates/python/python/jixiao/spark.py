@@ -6,6 +6,14 @@ partition and never travel to the driver, and Spark runs one task per executor c
 that cannot be read is a row with ``status = "failed"`` and its ``error_code`` and
 ``error_message``, never a failed job.
 
+Tasks: Spark packs small files about 32 to a partition (it counts 4 MB,
+``spark.sql.files.openCostInBytes``, for opening each). Extracting a file costs far more than
+opening it, and each task has a fixed cost (and writes an output file of its own), so both
+readers merge partitions into tasks of about ``files_per_task`` files (default 1,000), never
+more bytes than ``spark.sql.files.maxPartitionBytes`` (128 MB) a task, and never fewer tasks
+than two per core. Within a task, files are extracted and handed back to Spark 64 at a time,
+so memory is bounded by the largest batch Spark sends, not by the task.
+
 Every executor needs the ``jixiao`` wheel and pyarrow in the Python that runs its tasks (see
 examples/spark_submit.py for shipping a virtual environment with ``spark-submit``). Nothing
 else: every format, legacy ``.doc`` included, is read natively by the wheel.
@@ -17,7 +25,8 @@ else: every format, legacy ``.doc`` included, is read natively by the wheel.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator
+import warnings
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Optional
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow
@@ -26,29 +35,45 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["read_tables", "read_indicators", "indicator_struct", "document_struct"]
 
+#: The default number of files a task extracts (see the module's notes).
+FILES_PER_TASK = 1000
+#: Files extracted per call into the native module within a task.
+FILES_PER_CALL = 64
+
 
 def read_indicators(
-    spark: "SparkSession", path: str, recursive: bool = True, **limits: Any
+    spark: "SparkSession",
+    path: str,
+    recursive: bool = True,
+    files_per_task: Optional[int] = FILES_PER_TASK,
+    **limits: Any,
 ) -> "DataFrame":
     """One row per indicator of every file under ``path`` (a file, a folder or a glob).
 
     The columns are those of ``jixiao.to_arrow`` (the CSV output's, typed); see
     ``indicator_struct()``. A failed file gives one row with its status and error; a file whose
-    tables hold no indicators gives none. ``limits`` are those of ``jixiao.extract``.
+    tables hold no indicators gives none. ``files_per_task`` sets how many files a task
+    extracts (see the module's notes; ``None`` keeps Spark's own partitions). ``limits`` are
+    those of ``jixiao.extract``.
     """
-    files = _binary_files(spark, path, recursive)
+    files = _binary_files(spark, path, recursive, files_per_task)
     return files.mapInArrow(_extractor("rows", limits), indicator_struct())
 
 
 def read_tables(
-    spark: "SparkSession", path: str, recursive: bool = True, **limits: Any
+    spark: "SparkSession",
+    path: str,
+    recursive: bool = True,
+    files_per_task: Optional[int] = FILES_PER_TASK,
+    **limits: Any,
 ) -> "DataFrame":
     """One row per file under ``path``: path, format, status, error_code, error_message,
     title, the counts of tables, indicators and warnings, bytes, sha256, and ``document``, the
     whole document as JSON text (the command line's JSON Lines line; open it with
-    ``from_json`` or ``json.loads``). ``limits`` are those of ``jixiao.extract``.
+    ``from_json`` or ``json.loads``). ``files_per_task`` and ``limits`` are as for
+    ``read_indicators``.
     """
-    files = _binary_files(spark, path, recursive)
+    files = _binary_files(spark, path, recursive, files_per_task)
     return files.mapInArrow(_extractor("documents", limits), document_struct())
 
 
@@ -66,13 +91,53 @@ def document_struct() -> "StructType":
     return _to_struct(_jixiao.documents_schema_ipc())
 
 
-def _binary_files(spark: "SparkSession", path: str, recursive: bool) -> "DataFrame":
-    return (
+def _binary_files(
+    spark: "SparkSession", path: str, recursive: bool, files_per_task: Optional[int]
+) -> "DataFrame":
+    listed = (
         spark.read.format("binaryFile")
         .option("recursiveFileLookup", "true" if recursive else "false")
         .load(path)
-        .select("path", "content")
     )
+    files = listed.select("path", "content")
+    if files_per_task is None:
+        return files
+    if files_per_task < 1:
+        raise ValueError("files_per_task must be 1 or more, or None")
+    tasks = _task_count(spark, listed, files_per_task)
+    return files if tasks is None else files.coalesce(tasks)
+
+
+def _task_count(
+    spark: "SparkSession", listed: "DataFrame", files_per_task: int
+) -> Optional[int]:
+    """The number of tasks for ``files_per_task``, from the listing Spark made when the source
+    was loaded (no job, no extra request per file); ``coalesce`` never raises a count, so it
+    only merges. ``None``, with a warning, where the listing's figures cannot be reached (Spark
+    Connect)."""
+    try:
+        jdf = listed._jdf
+        count = len(jdf.inputFiles())
+        size = int(str(jdf.queryExecution().optimizedPlan().stats().sizeInBytes()))
+        cores = spark.sparkContext.defaultParallelism
+        task_bytes = _bytes(spark.conf.get("spark.sql.files.maxPartitionBytes", "128m"))
+    except Exception as error:  # noqa: BLE001 - any failure keeps Spark's own partitions
+        warnings.warn(
+            f"jixiao.spark: cannot count the listed files ({error}); Spark's own partitions are "
+            "kept (pass files_per_task=None to choose that and silence this)",
+            stacklevel=4,
+        )
+        return None
+    by_files = -(-count // files_per_task)
+    by_bytes = -(-size // max(task_bytes, 1))
+    return max(by_files, by_bytes, 2 * cores, 1)
+
+
+def _bytes(setting: str) -> int:
+    """A Spark byte setting (``134217728``, ``128m``, ``1g``...) in bytes."""
+    text = setting.strip().lower().rstrip("b")
+    scale = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}.get(text[-1:], 1)
+    return int(float(text.rstrip("kmgt")) * scale)
 
 
 def _extractor(
@@ -85,13 +150,17 @@ def _extractor(
         from jixiao import _jixiao
 
         for batch in batches:
-            paths = batch.column("path").to_pylist()
-            contents = batch.column("content").to_pylist()
-            stream = pa.ipc.open_stream(
-                _jixiao.extract_contents_ipc(paths, contents, what, limits)
-            )
-            for out in stream:
-                yield out
+            # A slice at a time: Python holds copies of 64 files' bytes, not of the batch's,
+            # and Spark receives each slice's rows while the next is extracted.
+            for start in range(0, batch.num_rows, FILES_PER_CALL):
+                part = batch.slice(start, FILES_PER_CALL)
+                paths = part.column("path").to_pylist()
+                contents = part.column("content").to_pylist()
+                stream = pa.ipc.open_stream(
+                    _jixiao.extract_contents_ipc(paths, contents, what, limits)
+                )
+                for out in stream:
+                    yield out
 
     return extract
 
