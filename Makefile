@@ -43,7 +43,7 @@ unit:
 	$(CARGO) test --workspace --locked $(JOBS)
 
 ## python-test: builds the `jixiao` wheel into .venv and runs its pytest suite; the packages
-## (maturin, pytest, pyarrow, pyspark, pandas from PyPI) and Java (Debian's openjdk-17-jre-headless,
+## (maturin, pytest, pyarrow, orjson, pyspark, pandas from PyPI) and Java (Debian's openjdk-17-jre-headless,
 ## when missing) are installed by scripts/python-env.sh; the Spark tests are skipped, saying why,
 ## when pyspark or Java cannot be had
 python-test:

@@ -139,3 +139,23 @@ def test_the_doc_converter_is_a_keyword_too():
     assert jixiao.extract(path, doc_converter="none") == jixiao.extract(path)
     with pytest.raises(ValueError, match="soffice"):
         jixiao.extract(path, doc_converter="word")
+
+
+def test_the_standard_json_parser_gives_the_same_documents(monkeypatch):
+    """Documents are parsed with orjson where it is installed (a dependency of the wheel) and
+    with json.loads where it is not: the dicts, the collector's state and the order of the
+    documents are the same either way."""
+    import gc
+
+    paths = [str(ROOT / path) for path in fixture_files()[:12]]
+    fast = list(jixiao.extract_many(paths, jobs=2))
+    monkeypatch.setattr(jixiao, "_parse", json.loads)
+    assert list(jixiao.extract_many(paths, jobs=2)) == fast
+    assert jixiao.extract(paths[0]) == fast[0]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        jixiao.extract(paths[0])
+        assert not gc.isenabled()  # a collector the caller paused stays paused
+    finally:
+        gc.enable()
