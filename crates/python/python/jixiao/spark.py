@@ -130,7 +130,7 @@ def _task_count(
         return None
     by_files = -(-count // files_per_task)
     by_bytes = -(-size // max(task_bytes, 1))
-    return max(by_files, by_bytes, 2 * cores, 1)
+    return max(by_files, by_bytes, 2 * cores)
 
 
 def _bytes(setting: str) -> int:
