@@ -35,6 +35,7 @@ BIN = Path(os.environ.get("JIXIAO_BIN", ROOT / "target" / "release" / "jixiao"))
 FILES = int(os.environ.get("FILES", "3000"))
 MEM_SIZES = [int(n) for n in os.environ.get("MEM_SIZES", "1000 10000").split()]
 REPEAT = int(os.environ.get("REPEAT", "3"))
+WARMUP = max(1, int(os.environ.get("WARMUP", "3")))
 JOBS = int(os.environ.get("JOBS", "2"))
 FORMATS = ["text", "docx", "doc", "rtf", "xlsx", "xls", "html", "pdf"]
 BEGIN = "<!-- bench-python:begin -->"
@@ -164,11 +165,14 @@ def main() -> None:
     spark = spark_session()
     spark.sparkContext.setLogLevel("ERROR")
     spark_start = time.perf_counter() - started
-    # Warm-up, outside the timed runs: one whole pass over the same files starts the Python
-    # workers, loads the wheel and lets the JVM compile its hot paths (a long job on an
-    # archive runs in that steady state). Its time is reported as the cold run.
-    say("Spark warm-up: one untimed pass")
-    spark_cold = spark_run(spark, files, out / "warm.parquet")[0]
+    # Warm-up, outside the timed runs, as a JVM benchmark warms up (JMH runs 5 iterations):
+    # WARMUP whole passes over the same files start the Python workers, load the wheel and
+    # let the JVM compile its hot paths. One pass is not enough: profiled with `perf`, the
+    # JVM still spent about 40% of its CPU in its C2 compiler during the third pass, and its
+    # CPU per pass fell from 12 to about 8 CPU-seconds by the fifth. A long job on an archive
+    # runs in that steady state. Every warm-up pass's time is reported.
+    say(f"Spark warm-up: {WARMUP} untimed passes")
+    spark_warm = [spark_run(spark, files, out / "warm.parquet")[0] for _ in range(WARMUP)]
 
     runs: dict[str, list[float]] = {
         "cli_jsonl": [], "cli_parquet": [], "python": [], "spark": [], "spark_own": [],
@@ -219,7 +223,7 @@ def main() -> None:
         "",
         f"Machine: {machine()}. Commit `{commit}`, jixiao {jixiao.__version__}, Python "
         f"{platform.python_version()}, pyspark {pyspark.__version__}. Command: `make bench-python` "
-        f"(FILES={FILES}, REPEAT={REPEAT}, JOBS={JOBS}). {count} files: copies of the fixtures of "
+        f"(FILES={FILES}, REPEAT={REPEAT}, WARMUP={WARMUP}, JOBS={JOBS}). {count} files: copies of the fixtures of "
         f"{', '.join(FORMATS)}, cycled. Best of {REPEAT} interleaved runs; every run's seconds in brackets.",
         "",
         "| what | seconds | files/s | against the CLI | goal |",
@@ -232,8 +236,10 @@ def main() -> None:
         f"| `jixiao extract -j 1 --format jsonl` | {best['cli_jsonl_1']:.2f} ({times('cli_jsonl_1')}) | {rate['cli_jsonl_1']:.0f} | | |",
         f"| `jixiao.extract_many(jobs=1)`, every document a dict | {best['python_1']:.2f} ({times('python_1')}) | {rate['python_1']:.0f} | {rate['python_1'] / rate['cli_jsonl_1']:.2f}× `-j 1` | |",
         "",
-        f"Spark's session start ({spark_start:.1f} s) and a warm-up pass over the same files "
-        f"({spark_cold:.1f} s: it starts the Python workers and lets the JVM compile its hot paths) "
+        f"Spark's session start ({spark_start:.1f} s) and {WARMUP} warm-up passes over the same "
+        f"files ({', '.join(f'{t:.1f}' for t in spark_warm)} s: they start the Python workers and "
+        f"let the JVM compile its hot paths; the first, cold pass is "
+        f"{count / spark_warm[0] / max(rate['cli_jsonl'], rate['cli_parquet']):.2f}× the faster CLI) "
         f"are outside the timed runs. Rows: Spark {spark_rows}, CLI Parquet {cli_rows}"
         f"{' (equal)' if spark_rows == cli_rows else ' (**differ**)'}.",
         "",

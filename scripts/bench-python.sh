@@ -6,8 +6,9 @@
 # and writes it into BENCHMARKS.md.
 #
 # Settings (environment, defaults in brackets): FILES files for the speed figures [3000],
-# MEM_SIZES [1000 10000], REPEAT timed runs each, the best counts [3], JOBS threads and Spark
-# cores [2], UPDATE_DOC=0 to leave BENCHMARKS.md as it is [1], BENCH_WORK scratch [bench-work].
+# MEM_SIZES [1000 10000], REPEAT timed runs each, the best counts [3], WARMUP untimed Spark
+# passes before them [3], JOBS threads and Spark cores [2], UPDATE_DOC=0 to leave BENCHMARKS.md
+# as it is [1], BENCH_WORK scratch [bench-work].
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv="${JIXIAO_VENV:-.venv}"
