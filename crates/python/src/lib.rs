@@ -29,7 +29,7 @@ use arrow_schema::{ArrowError, SchemaRef};
 use jixiao::batch::{self, Batch, Encoding, Finished, Sink};
 use jixiao::{Document, Standard};
 use jixiao_output::{Cell, INDICATOR_COLUMNS, IndicatorRow, RowBatchBuilder};
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
@@ -80,6 +80,25 @@ fn to_json(document: &Document) -> PyResult<String> {
 fn parse_document(json: &str) -> PyResult<Document> {
     jixiao_output::document_from_json(json)
         .map_err(|error| PyValueError::new_err(format!("not a jixiao document: {error}")))
+}
+
+/// A document's JSON text given as `str` or as UTF-8 `bytes` (what `orjson.dumps` returns),
+/// copied out so that it can be parsed with the GIL released.
+fn json_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        return String::from_utf8(bytes.as_bytes().to_vec()).map_err(|error| {
+            PyValueError::new_err(format!("not a jixiao document: not UTF-8 ({error})"))
+        });
+    }
+    value.extract::<String>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "a document's JSON must be str or bytes, not {}",
+            value
+                .get_type()
+                .name()
+                .map_or_else(|_| "?".to_string(), |name| name.to_string())
+        ))
+    })
 }
 
 /// The documents of many files, in the order of the given paths (a folder's files in sorted
@@ -157,11 +176,15 @@ impl DocumentStream {
     }
 }
 
-/// The indicator rows of one document (given as JSON) as dicts, typed as in the Arrow schema:
-/// text as `str`, numbers as `float`, integers as `int`, booleans as `bool`, absent as `None`.
+/// The indicator rows of one document (given as JSON, `str` or `bytes`) as dicts, typed as in
+/// the Arrow schema: text as `str`, numbers as `float`, integers as `int`, booleans as `bool`,
+/// absent as `None`.
 #[pyfunction]
-fn indicator_rows<'py>(py: Python<'py>, document: &str) -> PyResult<Vec<Bound<'py, PyDict>>> {
-    let document = parse_document(document)?;
+fn indicator_rows<'py>(
+    py: Python<'py>,
+    document: &Bound<'py, PyAny>,
+) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    let document = parse_document(&json_text(document)?)?;
     jixiao_output::indicator_rows(&document)
         .iter()
         .map(|row| row_dict(py, row))
@@ -181,9 +204,17 @@ fn row_dict<'py>(py: Python<'py>, row: &IndicatorRow) -> PyResult<Bound<'py, PyD
     Ok(dict)
 }
 
-/// The indicator rows of documents (each given as JSON) as one Arrow IPC stream.
+/// The indicator rows of documents (each given as JSON, `str` or `bytes`) as one Arrow IPC
+/// stream.
 #[pyfunction]
-fn rows_ipc<'py>(py: Python<'py>, documents: Vec<String>) -> PyResult<Bound<'py, PyBytes>> {
+fn rows_ipc<'py>(
+    py: Python<'py>,
+    documents: Vec<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let documents = documents
+        .iter()
+        .map(json_text)
+        .collect::<PyResult<Vec<String>>>()?;
     let bytes =
         py.detach(move || rows_stream(documents.iter().map(|json| parse_document(json))))?;
     Ok(PyBytes::new(py, &bytes))

@@ -131,6 +131,40 @@ def test_to_arrow_equals_indicator_rows(docs):
     assert jixiao.to_arrow(docs[0]).num_rows == len(jixiao.indicator_rows(docs[0]))
 
 
+def test_documents_reach_the_native_module_as_orjson_bytes_or_json_text(docs, monkeypatch):
+    import json
+
+    import orjson
+
+    from jixiao import _jixiao
+
+    with_orjson = jixiao.to_arrow(docs)
+    assert isinstance(jixiao._dumps(docs[0]), bytes)
+    # Both encodings of every document give the same rows.
+    as_text = [json.dumps(doc, ensure_ascii=False) for doc in docs]
+    as_bytes = [orjson.dumps(doc) for doc in docs]
+    assert _jixiao.rows_ipc(as_text) == _jixiao.rows_ipc(as_bytes)
+    # A value orjson does not write (an int key) falls back to json.dumps, which writes it.
+    odd = dict(docs[0], extra={1: "one"})
+    assert isinstance(jixiao._dumps(odd), str)
+    assert jixiao.indicator_rows(odd) == jixiao.indicator_rows(docs[0])
+    # Without orjson, json.dumps carries the same rows.
+    monkeypatch.setattr(jixiao, "_dump", None)
+    assert isinstance(jixiao._dumps(docs[0]), str)
+    assert jixiao.to_arrow(docs).equals(with_orjson)
+
+
+def test_a_document_that_is_neither_text_nor_bytes_is_refused():
+    from jixiao import _jixiao
+
+    with pytest.raises(TypeError, match="str or bytes, not int"):
+        _jixiao.rows_ipc([1])
+    with pytest.raises(ValueError, match="not UTF-8"):
+        _jixiao.indicator_rows(b"\xff{}")
+    with pytest.raises(ValueError, match="not a jixiao document"):
+        _jixiao.rows_ipc([b"{}"])
+
+
 def test_cli_parquet_read_back_equals_to_arrow(cli, docs, tmp_path):
     out = tmp_path / "rows.parquet"
     cli("extract", *FOLDERS, "--format", "parquet", "-o", str(out), "-q", "-j", "2")
