@@ -31,7 +31,7 @@ use jixiao::{Document, Standard};
 use jixiao_output::{Cell, INDICATOR_COLUMNS, IndicatorRow, RowBatchBuilder};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::{PyBytes, PyDict, PyString};
 
 // The same allocator as the command line: reading a file makes and frees many small strings,
 // and mimalloc's per-thread heaps keep the worker threads from contending.
@@ -185,15 +185,24 @@ fn indicator_rows<'py>(
     document: &Bound<'py, PyAny>,
 ) -> PyResult<Vec<Bound<'py, PyDict>>> {
     let document = parse_document(&json_text(document)?)?;
+    // One key string per column, shared by every row's dict.
+    let keys: Vec<Bound<'py, PyString>> = INDICATOR_COLUMNS
+        .iter()
+        .map(|(name, _)| PyString::new(py, name))
+        .collect();
     jixiao_output::indicator_rows(&document)
         .iter()
-        .map(|row| row_dict(py, row))
+        .map(|row| row_dict(py, &keys, row))
         .collect()
 }
 
-fn row_dict<'py>(py: Python<'py>, row: &IndicatorRow) -> PyResult<Bound<'py, PyDict>> {
+fn row_dict<'py>(
+    py: Python<'py>,
+    keys: &[Bound<'py, PyString>],
+    row: &IndicatorRow,
+) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
-    for ((name, _), cell) in INDICATOR_COLUMNS.iter().zip(row.cells()) {
+    for (name, cell) in keys.iter().zip(row.cells()) {
         match cell {
             Cell::Text(text) => dict.set_item(name, text)?,
             Cell::Number(number) => dict.set_item(name, number)?,
