@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes the Python environment that builds and tests the `jixiao` wheel: maturin, pytest,
-# pyarrow and orjson (required), pyspark, pandas and Java (for the Spark tests; when either cannot be had,
-# the reason is printed and the Spark tests are skipped, everything else still runs).
+# pyarrow and orjson (required), pyspark, pandas and Java (for the Spark tests; when either
+# cannot be had, the reason is printed and the Spark tests are skipped, everything else still
+# runs).
 #
 # Two layers, so that a fresh clone (CI's) does not install 900 MB of packages again:
 # - the packages of crates/python/requirements-*.txt go into a shared environment under

@@ -157,7 +157,6 @@ def test_read_indicators_equals_to_arrow_of_the_same_files(spark):
         assert spark_row == local_row
 
 
-
 def test_small_files_are_merged_into_tasks_of_files_per_task(spark, tmp_path):
     """Spark packs about 32 small files into a partition; the readers merge partitions into
     tasks of `files_per_task` files, never fewer than two tasks per core, and `None` keeps
