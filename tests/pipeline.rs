@@ -4,7 +4,7 @@ use std::path::Path;
 
 use jixiao::{
     Document, ErrorCode, Extracted, Options, Status, extract_bytes, extract_bytes_with,
-    extract_path, extract_path_with,
+    extract_path, extract_path_as, extract_path_with,
 };
 use jixiao_grid::{Diagnostic, Document as GridDocument};
 use jixiao_read::{Format, Limits, ReadError};
@@ -98,6 +98,43 @@ fn a_missing_file_is_unreadable_not_a_crash() {
     let error = document.error.expect("an error");
     assert_eq!(error.code, ErrorCode::Unreadable);
     assert!(error.message.contains("no such file"), "{}", error.message);
+}
+
+#[test]
+fn a_file_named_by_a_label_is_the_document_of_its_bytes_under_that_label() {
+    // What a Spark task does with a `file:` URI that it opens itself: the document must equal
+    // the one made from the bytes Spark would have read, named by the URI.
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/docx/000_5951d4f30969a9c2.docx");
+    let label = format!("file:{}", fixture.display());
+    let bytes = std::fs::read(&fixture).expect("the fixture");
+    let opened = extract_path_as(&fixture, &label, &Options::default());
+    assert_eq!(opened.source.path, label);
+    assert!(!opened.tables.is_empty());
+    assert_eq!(opened, extract_bytes(&bytes, &label, &Options::default()));
+
+    // A file gone since it was listed: failed, under the label, the error naming the path.
+    let gone = Path::new("no/such/listed.pdf");
+    let document = extract_path_as(gone, "file:/listed.pdf", &Options::default());
+    assert_eq!(document.status, Status::Failed);
+    assert_eq!(document.source.path, "file:/listed.pdf");
+    let error = document.error.expect("an error");
+    assert_eq!(error.code, ErrorCode::Unreadable);
+    assert!(
+        error.message.contains("no/such/listed.pdf"),
+        "{}",
+        error.message
+    );
+
+    // The size limit is checked before the file is read, as for a path.
+    let dir = temp_tree(&[("big.txt", &[b'x'; 100])]);
+    let document = extract_path_as(
+        &dir.path().join("big.txt"),
+        "file:/big.txt",
+        &small_limits(99),
+    );
+    assert_eq!(document.error.expect("an error").code, ErrorCode::TooLarge);
+    assert_eq!(document.source.bytes, Some(100));
 }
 
 #[test]

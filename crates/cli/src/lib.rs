@@ -127,12 +127,29 @@ pub fn extract_path_keeping<E: Extractor + ?Sized>(
     keep: bool,
 ) -> (Document, Option<Sources>) {
     let label = path.to_string_lossy();
-    let (mut document, sources) = match read_file(path, &options.limits) {
-        Ok(bytes) => extract_bytes_keeping(extractor, &bytes, &label, options, keep),
-        Err(failure) => (failure.into_document(Source::new(label)), None),
-    };
+    let (mut document, sources) = extract_labelled(extractor, path, &label, options, keep);
     document.source.path_bytes = path_bytes(path);
     (document, sources)
+}
+
+/// [`extract_path`], with the document named `label` rather than by its path: for a caller
+/// that listed the file under another name, such as the `file:` URI a Spark listing gives.
+/// The path still words the errors of reading it, so they name the file that was opened.
+pub fn extract_path_as(path: &Path, label: &str, options: &Options) -> Document {
+    extract_labelled(&Standard, path, label, options, false).0
+}
+
+fn extract_labelled<E: Extractor + ?Sized>(
+    extractor: &E,
+    path: &Path,
+    label: &str,
+    options: &Options,
+    keep: bool,
+) -> (Document, Option<Sources>) {
+    match read_file(path, &options.limits) {
+        Ok(bytes) => extract_bytes_keeping(extractor, &bytes, label, options, keep),
+        Err(failure) => (failure.into_document(Source::new(label)), None),
+    }
 }
 
 /// The raw bytes of a path that is not valid UTF-8, as lower-case hex (`source.path_bytes`);
