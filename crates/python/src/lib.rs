@@ -269,46 +269,109 @@ fn extract_contents_ipc<'py>(
             contents.len()
         )));
     }
-    let documents_wanted = match what {
-        "rows" => false,
-        "documents" => true,
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "what must be \"rows\" or \"documents\", not {other:?}"
-            )));
-        }
-    };
+    let documents_wanted = documents_wanted(what)?;
     let options = limits::options(limits)?;
     let contents: Vec<Option<&[u8]>> = contents
         .iter()
         .map(|content| content.as_ref().map(|bytes| bytes.as_bytes()))
         .collect();
-    let bytes = py.detach(move || -> PyResult<Vec<u8>> {
-        let extract = |path: &str, content: Option<&[u8]>| match content {
-            Some(bytes) => jixiao::extract_bytes(bytes, path, &options),
-            None => Document::failed(
-                jixiao::Source::new(path),
-                jixiao::ErrorCode::Unreadable,
-                format!("{path}: Spark gave no content for this file"),
-                Vec::new(),
-            ),
-        };
-        if documents_wanted {
-            let mut builder = documents::DocumentBatchBuilder::default();
-            for (path, content) in paths.iter().zip(contents) {
-                builder.push(&extract(path, content)).map_err(arrow_error)?;
-            }
-            ipc_stream(documents::schema(), builder.finish().map_err(arrow_error)?)
-        } else {
-            rows_stream(
-                paths
-                    .iter()
-                    .zip(contents)
-                    .map(|(path, content)| Ok(extract(path, content))),
-            )
-        }
+    let bytes = py.detach(move || {
+        let documents = paths
+            .iter()
+            .zip(contents)
+            .map(|(path, content)| match content {
+                Some(bytes) => jixiao::extract_bytes(bytes, path, &options),
+                None => Document::failed(
+                    jixiao::Source::new(path),
+                    jixiao::ErrorCode::Unreadable,
+                    format!("{path}: Spark gave no content for this file"),
+                    Vec::new(),
+                ),
+            });
+        documents_ipc(documents_wanted, documents)
     })?;
     Ok(PyBytes::new(py, &bytes))
+}
+
+/// Extracts files that Spark listed on the local file system (`file:` URIs, as its
+/// `binaryFile` source names them), opening each itself, one after the other on the calling
+/// thread; returns what [`extract_contents_ipc`] returns. Each document is named by its URI,
+/// so the rows equal those of the same files' contents. A URI that is not a local path, or a
+/// file that is gone or unreadable, is a failed document; no input makes this raise.
+#[pyfunction]
+#[pyo3(signature = (uris, what, limits=None))]
+fn extract_local_ipc<'py>(
+    py: Python<'py>,
+    uris: Vec<String>,
+    what: &str,
+    limits: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let documents_wanted = documents_wanted(what)?;
+    let options = limits::options(limits)?;
+    let bytes = py.detach(move || {
+        let documents = uris.iter().map(|uri| match local_path(uri) {
+            Some(path) => jixiao::extract_path_as(&path, uri, &options),
+            None => Document::failed(
+                jixiao::Source::new(uri),
+                jixiao::ErrorCode::Unreadable,
+                format!("{uri}: not a path on the local file system (a file: URI)"),
+                Vec::new(),
+            ),
+        });
+        documents_ipc(documents_wanted, documents)
+    })?;
+    Ok(PyBytes::new(py, &bytes))
+}
+
+/// The local path of a `file:` URI as Hadoop writes it: `file:/a/b c.pdf`, with the path
+/// as it is (Hadoop does not percent-encode it), or `file:///a/b` and `file://localhost/a/b`.
+/// `None` for another scheme or host.
+fn local_path(uri: &str) -> Option<PathBuf> {
+    let rest = uri.strip_prefix("file:")?;
+    let path = match rest.strip_prefix("//") {
+        Some(after) if after.starts_with('/') => after,
+        Some(after) => after
+            .strip_prefix("localhost")
+            .filter(|p| p.starts_with('/'))?,
+        None => rest,
+    };
+    if !path.starts_with('/') {
+        return None;
+    }
+    // Windows: `file:/C:/data/x.pdf` is `C:/data/x.pdf`.
+    #[cfg(windows)]
+    let path = match path.as_bytes() {
+        [b'/', drive, b':', ..] if drive.is_ascii_alphabetic() => &path[1..],
+        _ => path,
+    };
+    Some(PathBuf::from(path))
+}
+
+/// `what` of the Spark extractors: `false` for indicator rows, `true` for documents.
+fn documents_wanted(what: &str) -> PyResult<bool> {
+    match what {
+        "rows" => Ok(false),
+        "documents" => Ok(true),
+        other => Err(PyValueError::new_err(format!(
+            "what must be \"rows\" or \"documents\", not {other:?}"
+        ))),
+    }
+}
+
+/// Documents as one Arrow IPC stream: one row per document, or their indicator rows.
+fn documents_ipc(
+    documents_wanted: bool,
+    documents: impl Iterator<Item = Document>,
+) -> PyResult<Vec<u8>> {
+    if documents_wanted {
+        let mut builder = documents::DocumentBatchBuilder::default();
+        for document in documents {
+            builder.push(&document).map_err(arrow_error)?;
+        }
+        ipc_stream(documents::schema(), builder.finish().map_err(arrow_error)?)
+    } else {
+        rows_stream(documents.map(Ok))
+    }
 }
 
 /// The indicator rows of documents as one Arrow IPC stream.
@@ -347,6 +410,7 @@ fn _jixiao(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(rows_schema_ipc, module)?)?;
     module.add_function(wrap_pyfunction!(documents_schema_ipc, module)?)?;
     module.add_function(wrap_pyfunction!(extract_contents_ipc, module)?)?;
+    module.add_function(wrap_pyfunction!(extract_local_ipc, module)?)?;
     module.add_class::<DocumentStream>()?;
     Ok(())
 }

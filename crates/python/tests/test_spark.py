@@ -64,6 +64,14 @@ def check_row(row, like, where):
         assert (row["basis"] or "") == basis, where
 
 
+def reads_content(frame):
+    """Whether Spark's file scan of a frame reads the files' content (its plan's read schema)."""
+    plan = frame._jdf.queryExecution().executedPlan().toString()
+    scan = [line for line in plan.splitlines() if "ReadSchema" in line]
+    assert len(scan) == 1, plan
+    return "content" in scan[0].split("ReadSchema")[1]
+
+
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
     """Every format of the complete seeds, as in fixtures/, in sub-folders, and a corrupt
@@ -78,10 +86,12 @@ def archive(tmp_path_factory):
     return root
 
 
-def test_read_indicators_gives_the_gold_indicators(spark, archive):
+@pytest.mark.parametrize("open_local", [True, False], ids=["tasks-open-files", "spark-reads-bytes"])
+def test_read_indicators_gives_the_gold_indicators(spark, archive, open_local):
     from jixiao.spark import indicator_struct, read_indicators
 
-    frame = read_indicators(spark, str(archive))
+    frame = read_indicators(spark, str(archive), open_local=open_local)
+    assert reads_content(frame) is not open_local
     assert frame.schema == indicator_struct()
     rows = frame.collect()
     files = [p for p in archive.rglob("*") if p.is_file()]
@@ -200,3 +210,57 @@ def test_spark_split_is_kept_with_a_warning_where_the_listing_cannot_be_counted(
 
     with pytest.warns(UserWarning, match="files_per_task=None"):
         assert _task_count(Remote(), Remote(), 1000) is None
+
+
+def test_tasks_open_local_files_by_the_path_spark_listed(spark, tmp_path):
+    """Names Spark writes as they are in its file: URIs (spaces, %, #, Chinese) are opened by
+    the tasks and give the rows Spark's own reading gives, and the limits apply."""
+    from jixiao.spark import read_indicators, read_tables
+
+    source = FIXTURES / "docx" / f"{COMPLETE[0]}.docx"
+    folder = tmp_path / "预算 2021%20#1"
+    folder.mkdir()
+    for name in ["项目 绩效%41.docx", "a+b&c=d;e#f.docx", "plain.docx"]:
+        shutil.copy(source, folder / name)
+    (folder / "corrupt.docx").write_bytes(b"PK\x03\x04 cut off")
+
+    def rows(frame):
+        return sorted((tuple(row) for row in frame.collect()), key=repr)
+
+    opened = read_indicators(spark, str(folder))
+    streamed = read_indicators(spark, str(folder), open_local=False)
+    assert not reads_content(opened) and reads_content(streamed)
+    assert rows(opened) == rows(streamed)
+    paths = {row["path"] for row in opened.select("path").collect()}
+    assert f"file:{folder}/项目 绩效%41.docx" in paths and len(paths) == 4
+    documents = read_tables(spark, str(folder))
+    assert not reads_content(documents)
+    assert rows(documents) == rows(read_tables(spark, str(folder), open_local=False))
+
+    # Limits reach the tasks: a file over max_input is refused, by its size, before it is read.
+    small = {row["path"]: row for row in read_tables(spark, str(folder), max_input=1000).collect()}
+    assert small.pop(f"file:{folder}/corrupt.docx")["error_code"] == "unreadable"  # 22 bytes
+    assert len(small) == 3 and {row["error_code"] for row in small.values()} == {"too_large"}
+    assert all(row["bytes"] == source.stat().st_size for row in small.values())
+
+
+def test_local_uris_are_opened_and_other_uris_are_failed_documents():
+    """The native half of opening listed files: the URI forms Hadoop writes for local files,
+    and a clear failed document for any other."""
+    import pyarrow as pa
+
+    from jixiao import _jixiao
+
+    path = FIXTURES / "text" / f"{COMPLETE[0]}.txt"
+    local = [f"file:{path}", f"file://{path}", f"file://localhost{path}"]
+    others = ["hdfs://namenode/archive/a.pdf", "file://otherhost/a.pdf", "file:relative.pdf", str(path)]
+    table = pa.ipc.open_stream(_jixiao.extract_local_ipc(local + others, "documents")).read_all()
+    rows = {row["path"]: row for row in table.to_pylist()}
+    assert list(rows) == local + others
+    expected = _jixiao.extract_contents_ipc(local, [path.read_bytes()] * 3, "documents")
+    assert table.slice(0, 3).equals(pa.ipc.open_stream(expected).read_all())
+    for uri in others:
+        assert (rows[uri]["status"], rows[uri]["error_code"]) == ("failed", "unreadable"), uri
+        assert "not a path on the local file system" in rows[uri]["error_message"], uri
+    with pytest.raises(ValueError, match="what must be"):
+        _jixiao.extract_local_ipc(local, "tables")

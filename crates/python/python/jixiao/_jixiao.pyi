@@ -16,6 +16,11 @@ def extract_contents_ipc(
     what: str,
     limits: Optional[Dict[str, Any]] = None,
 ) -> bytes: ...
+def extract_local_ipc(
+    uris: List[str],
+    what: str,
+    limits: Optional[Dict[str, Any]] = None,
+) -> bytes: ...
 
 class DocumentStream:
     def __init__(self, paths: List[str], jobs: Optional[int] = None, limits: Optional[Dict[str, Any]] = None) -> None: ...
