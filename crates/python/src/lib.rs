@@ -281,12 +281,7 @@ fn extract_contents_ipc<'py>(
             .zip(contents)
             .map(|(path, content)| match content {
                 Some(bytes) => jixiao::extract_bytes(bytes, path, &options),
-                None => Document::failed(
-                    jixiao::Source::new(path),
-                    jixiao::ErrorCode::Unreadable,
-                    format!("{path}: Spark gave no content for this file"),
-                    Vec::new(),
-                ),
+                None => unreadable(path, "Spark gave no content for this file"),
             });
         documents_ipc(documents_wanted, documents)
     })?;
@@ -311,16 +306,21 @@ fn extract_local_ipc<'py>(
     let bytes = py.detach(move || {
         let documents = uris.iter().map(|uri| match local_path(uri) {
             Some(path) => jixiao::extract_path_as(&path, uri, &options),
-            None => Document::failed(
-                jixiao::Source::new(uri),
-                jixiao::ErrorCode::Unreadable,
-                format!("{uri}: not a path on the local file system (a file: URI)"),
-                Vec::new(),
-            ),
+            None => unreadable(uri, "not a path on the local file system (a file: URI)"),
         });
         documents_ipc(documents_wanted, documents)
     })?;
     Ok(PyBytes::new(py, &bytes))
+}
+
+/// A failed document named `label`: the file could not be had, for the reason `why`.
+fn unreadable(label: &str, why: &str) -> Document {
+    Document::failed(
+        jixiao::Source::new(label),
+        jixiao::ErrorCode::Unreadable,
+        format!("{label}: {why}"),
+        Vec::new(),
+    )
 }
 
 /// The local path of a `file:` URI as Hadoop writes it: `file:/a/b c.pdf`, with the path
