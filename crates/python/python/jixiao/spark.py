@@ -12,7 +12,7 @@ the path Spark listed, and Spark reads no file content (``open_local=True``, the
 Otherwise (HDFS, object stores) Spark's ``binaryFile`` reader reads each file and streams its
 bytes to the task. Opening the files in the task spares the executor's JVM from copying every
 file into Arrow batches and through a socket to the task: on ``local[2]``, ``read_indicators``
-is about a fifth faster (BENCHMARKS.md). The rows are the same either way; a file over
+was 7% to 33% faster in the runs of BENCHMARKS.md. The rows are the same either way; a file over
 ``max_input`` is refused before it is read rather than after. ``open_local=False`` has Spark
 read every file, through its own file-system layer.
 
